@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds must use the machine's SIMD units (AVX2 + FMA on x86_64).
+#if arch(x86_64)
+let simdFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let simdFlags: [SwiftSetting] = []
+#endif
+
+let optimized: [SwiftSetting] = simdFlags + [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+  name: "midigen",
+  products: [
+    .executable(name: "midigen", targets: ["midigen"]),
+  ],
+  targets: [
+    .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+    .target(name: "MIDI", swiftSettings: simdFlags),
+    .target(name: "Melody", dependencies: ["MIDI"], swiftSettings: simdFlags),
+    .target(name: "NN", swiftSettings: optimized),
+    .target(name: "Plot", swiftSettings: simdFlags),
+    .target(name: "Sound", swiftSettings: simdFlags),
+    .target(
+      name: "Notebook",
+      dependencies: ["MIDI", "Melody", "NN", "Plot", "Sound"],
+      swiftSettings: simdFlags),
+    .executableTarget(
+      name: "midigen",
+      dependencies: ["MIDI", "Melody", "NN", "Plot", "Sound", "Notebook", "CReadline"],
+      swiftSettings: simdFlags),
+    .testTarget(name: "MIDITests", dependencies: ["MIDI"], swiftSettings: simdFlags),
+    .testTarget(name: "MelodyTests", dependencies: ["Melody", "MIDI"], swiftSettings: simdFlags),
+    .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: simdFlags),
+    .testTarget(name: "PlotTests", dependencies: ["Plot"], swiftSettings: simdFlags),
+    .testTarget(name: "SoundTests", dependencies: ["Sound"], swiftSettings: simdFlags),
+    .testTarget(
+      name: "NotebookTests",
+      dependencies: ["Notebook", "Melody", "NN", "MIDI"],
+      resources: [.copy("Golden")],
+      swiftSettings: simdFlags),
+  ]
+)

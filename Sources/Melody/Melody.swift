@@ -1,0 +1,1 @@
+// Melody module.

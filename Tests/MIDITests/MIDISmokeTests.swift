@@ -1,0 +1,6 @@
+import Testing
+@testable import MIDI
+
+@Suite struct MIDISmokeTests {
+  @Test func moduleLinks() { #expect(Bool(true)) }
+}
