@@ -1,0 +1,117 @@
+import Foundation
+
+/// A small additive "piano-like" synthesizer.
+///
+/// Each note is a sum of `Synth.harmonics` sine partials (partial k at k·f0, amplitude 1/k², each
+/// decaying exponentially, higher partials faster), shaped by a short linear attack
+/// (`Synth.attack` seconds) and a release (`Synth.release` seconds, a squared fade to exactly 0)
+/// that starts when the note ends. Notes are summed (full polyphony) and the mix is peak-normalized
+/// to `Synth.peak`, so the output never clips.
+///
+/// Contract:
+/// - the result has `ceil((end + release) * sampleRate)` samples, where `end` is the latest note end
+///   in seconds (`(start + duration) * 60 / tempo`); an empty input renders an empty array;
+/// - a sample is exactly 0.0 wherever no note sounds (between attack start and release end);
+/// - deterministic: the same input gives bit-identical output (no randomness, no threads).
+public enum Synth {
+  /// Attack time in seconds (linear ramp from 0).
+  public static let attack = 0.005
+  /// Release time in seconds after a note ends (squared fade to 0).
+  public static let release = 0.25
+  /// Peak absolute amplitude of the normalized mix.
+  public static let peak: Float = 0.89
+  /// Number of sine partials per note (partials at or above Nyquist are skipped).
+  public static let harmonics = 6
+
+  /// Frequency in Hz of a MIDI key number (equal temperament, A4 = 69 = 440 Hz).
+  public static func frequency(_ pitch: Int) -> Double {
+    440.0 * pow(2.0, Double(pitch - 69) / 12.0)
+  }
+
+  /// Renders `notes` at `tempo` quarter notes per minute into mono samples in [-peak, peak].
+  public static func render(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100) -> [Float] {
+    guard !notes.isEmpty, sampleRate > 0 else { return [] }
+    let secondsPerQuarter = 60.0 / (tempo > 0 && tempo.isFinite ? tempo : 120)
+    let rate = Double(sampleRate)
+    var end = 0.0
+    for n in notes { end = max(end, noteEnd(n) * secondsPerQuarter) }
+    let count = Int(((end + release) * rate).rounded(.up))
+    var mix = [Float](repeating: 0, count: count)
+    var voice = [Double]()
+    mix.withUnsafeMutableBufferPointer { out in
+      for n in notes {
+        let velocity = Double(min(max(n.velocity, 0), 127)) / 127.0
+        if velocity == 0 { continue }
+        let onset = max(0, n.start.isFinite ? n.start : 0) * secondsPerQuarter
+        let held = max(0, n.duration.isFinite ? n.duration : 0) * secondsPerQuarter
+        let first = Int((onset * rate).rounded())
+        let heldSamples = Int((held * rate).rounded())
+        let releaseSamples = Int((release * rate).rounded())
+        let length = min(heldSamples + releaseSamples, count - first)
+        if length <= 0 { continue }
+        renderVoice(
+          pitch: min(max(n.pitch, 0), 127), amplitude: velocity, held: heldSamples,
+          releaseSamples: releaseSamples, length: length, rate: rate, into: &voice)
+        for i in 0..<length { out[first + i] += Float(voice[i]) }
+      }
+    }
+    normalize(&mix)
+    return mix
+  }
+
+  /// The end of a note in quarters, after clamping as `render` does.
+  static func noteEnd(_ n: SynthNote) -> Double {
+    let s = max(0, n.start.isFinite ? n.start : 0)
+    let d = max(0, n.duration.isFinite ? n.duration : 0)
+    return s + d
+  }
+
+  /// Fills `buffer[0..<length]` with one note: partials via the second-order sine recurrence
+  /// `s[n+1] = 2cos(w)·s[n] − s[n−1]`, each times its exponential decay, then the attack/release envelope.
+  static func renderVoice(
+    pitch: Int, amplitude: Double, held: Int, releaseSamples: Int, length: Int, rate: Double,
+    into buffer: inout [Double]
+  ) {
+    if buffer.count < length { buffer = [Double](repeating: 0, count: length) }
+    let f0 = frequency(pitch)
+    buffer.withUnsafeMutableBufferPointer { b in
+      for i in 0..<length { b[i] = 0 }
+      for k in 1...harmonics {
+        let f = f0 * Double(k)
+        if f >= rate / 2 { break }
+        let w = 2 * Double.pi * f / rate
+        // Higher partials and higher notes die away faster, as on a piano.
+        let decayPerSecond = 0.8 + 0.6 * Double(k) + f0 / 600
+        let decay = exp(-decayPerSecond / rate)
+        var gain = amplitude / Double(k * k)
+        let c = 2 * cos(w)
+        var s1 = sin(-w)  // s[-1]
+        var s0 = 0.0  // s[0] = sin(0)
+        for i in 0..<length {
+          b[i] += gain * s0
+          let s2 = c * s0 - s1
+          s1 = s0
+          s0 = s2
+          gain *= decay
+        }
+      }
+      let attackSamples = max(1, Int((attack * rate).rounded()))
+      for i in 0..<min(attackSamples, length) { b[i] *= Double(i) / Double(attackSamples) }
+      if releaseSamples > 0 {
+        for i in max(held, 0)..<length {
+          let r = 1 - Double(i - held) / Double(releaseSamples)
+          b[i] *= r * r
+        }
+      }
+    }
+  }
+
+  /// Scales `samples` so the largest magnitude is `peak` (all-zero input stays zero).
+  static func normalize(_ samples: inout [Float]) {
+    var top: Float = 0
+    for s in samples { top = max(top, abs(s)) }
+    guard top > 0 else { return }
+    let scale = peak / top
+    for i in samples.indices { samples[i] *= scale }
+  }
+}
