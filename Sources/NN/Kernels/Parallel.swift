@@ -12,6 +12,13 @@ public enum Parallel {
   /// Runs `body(i)` for `i in 0..<count`, spread over `threads` workers.
   @inlinable
   public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+    forEach(count, threads: threads, body)
+  }
+
+  /// Runs `body(i)` for `i in 0..<count`, serially when `threads <= 1`, else on the shared
+  /// concurrent pool (iterations are handed out dynamically to the machine's cores).
+  @inlinable
+  public static func forEach(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     if count <= 0 { return }
     if threads <= 1 || count == 1 {
       for i in 0..<count { body(i) }
