@@ -1,0 +1,81 @@
+/// A note to play: MIDI pitch, start and duration in quarter notes, velocity 1...127.
+public struct NoteEvent: Sendable, Equatable {
+  public var pitch: Int
+  /// Start in quarter notes from the beginning.
+  public var start: Double
+  /// Length in quarter notes.
+  public var duration: Double
+  public var velocity: Int
+
+  public init(pitch: Int, start: Double, duration: Double, velocity: Int) {
+    self.pitch = pitch
+    self.start = start
+    self.duration = duration
+    self.velocity = velocity
+  }
+}
+
+/// One step of a melody: a note or chord token, its delay after the previous event, its length and
+/// loudness.
+public struct Event: Sendable, Equatable {
+  /// `C#4` for a note, `0.4.7` (normal order) or `48.55.64` (exact pitches) for a chord.
+  public var token: String
+  /// Quarter notes since the previous event's onset (0 for the first event).
+  public var offset: Double
+  /// Quarter notes (the longest note of a chord).
+  public var duration: Double
+  /// 1...127 (the loudest note of a chord).
+  public var velocity: Int
+
+  public init(token: String, offset: Double, duration: Double, velocity: Int) {
+    self.token = token
+    self.offset = offset
+    self.duration = duration
+    self.velocity = velocity
+  }
+}
+
+/// A piece as a sequence of events.
+public struct Song: Sendable, Equatable {
+  /// Usually the file name without its extension.
+  public var name: String
+  public var events: [Event]
+  /// Beats per minute of the first tempo of the source (120 if none).
+  public var tempo: Double
+
+  public init(name: String, events: [Event], tempo: Double = 120) {
+    self.name = name
+    self.events = events
+    self.tempo = tempo
+  }
+
+  public var tokens: [String] { events.map(\.token) }
+  public var offsets: [Double] { events.map(\.offset) }
+  /// Sum of the offsets plus the last event's duration, in quarters.
+  public var lengthInQuarters: Double {
+    guard let last = events.last else { return 0 }
+    return events.reduce(0) { $0 + $1.offset } + last.duration
+  }
+}
+
+/// How a MIDI file becomes events.
+public enum ChordMode: String, Sendable, Codable {
+  /// Pitch classes in music21's normal order: `0.4.7`.
+  case normalOrder = "normal"
+  /// Exact MIDI pitches, ascending: `48.55.64`.
+  case pitches = "pitches"
+}
+
+public struct EncodingOptions: Sendable, Codable, Equatable {
+  public var chords: ChordMode
+  /// Grid steps per quarter note onsets are rounded to (12: 16ths and triplets). At least 1.
+  public var quantize: Int
+  /// Keep channel 10 (index 9) drums.
+  public var drums: Bool
+
+  public init(chords: ChordMode = .normalOrder, quantize: Int = 12, drums: Bool = false) {
+    self.chords = chords
+    self.quantize = quantize
+    self.drums = drums
+  }
+}
