@@ -168,10 +168,12 @@ public enum NotebookError: Error, Sendable, Equatable, CustomStringConvertible {
   case badParameter(String)
   case io(String)
   case session(String)
+  /// A notebook that does not parse: the rendered diagnostic.
+  case format(String)
 
   public var description: String {
     switch self {
-    case .noSuchCell(let s), .badParameter(let s), .io(let s), .session(let s): return s
+    case .noSuchCell(let s), .badParameter(let s), .io(let s), .session(let s), .format(let s): return s
     }
   }
 }

@@ -1,0 +1,81 @@
+/// Built-ins that need no library: `print`, `help`, `seed`.
+enum CoreBuiltins {
+  static var print: Builtin {
+    Builtin(
+      "print", usage: "print(value, ...)",
+      summary: "writes the values to the cell's output, separated by spaces (strings without quotes)",
+      labels: ["separator"]
+    ) { call in
+      let sep = try call.string("separator", default: " ")
+      call.interpreter.emit(call.positional.map(\.value.printed).joined(separator: sep))
+      return .none
+    }
+  }
+
+  static var seed: Builtin {
+    Builtin(
+      "seed", usage: "seed(n)",
+      summary: "sets the global seed (as the original's set_seed): every later default seed derives from it",
+      details: ["n: a non-negative integer. train, sample and random_notes without seed: draw the next seed",
+                "of the stream seed(n) starts, so a notebook re-run gives the same results."]
+    ) { call in
+      try call.allowPositional(1)
+      let a = try call.argument(0, "an integer seed")
+      let n = try Call.integer(a.value, "the seed", a.range)
+      guard n >= 0 else { throw Diagnostic("the seed must be >= 0, got \(n)", at: a.range) }
+      call.interpreter.session.seeds = SeedStream(base: UInt64(n))
+      return .none
+    }
+  }
+
+  static var help: Builtin {
+    Builtin(
+      "help", usage: "help() or help(name)",
+      summary: "lists the built-ins, or documents one (help(sample) or help(\"sample\")) or a value's members"
+    ) { call in
+      try call.allowPositional(1)
+      let interp = call.interpreter
+      guard let a = call.positional.first else {
+        var lines = ["built-ins (help(name) for details):"]
+        let width = interp.builtinOrder.map(\.count).max() ?? 0
+        for name in interp.builtinOrder {
+          guard let b = interp.builtins[name] else { continue }
+          lines.append("  " + name + String(repeating: " ", count: width - name.count) + "  " + b.summary)
+        }
+        lines.append("language: name = expr, f(x, label: value), x.member, x[i], x[a..<b], + - * /, // comments")
+        return .string(lines.joined(separator: "\n")).asText
+      }
+      switch a.value {
+      case .function(let name), .string(let name):
+        guard let b = interp.builtins[name] else {
+          var message = "no built-in named '\(name)'"
+          if let near = DidYouMean.suggest(name, among: interp.builtinOrder) { message += " (did you mean '\(near)'?)" }
+          throw Diagnostic(message, at: a.range)
+        }
+        return .string(b.help).asText
+      case .object(let o):
+        return .string("a \(o.typeName); members: " + o.memberNames.joined(separator: ", ")).asText
+      case let v:
+        return .string("a \(v.typeName)").asText
+      }
+    }
+  }
+}
+
+/// Text shown as is by an expression statement (not quoted like a string value).
+final class TextValue: NotebookObject {
+  let text: String
+  init(_ text: String) { self.text = text }
+  var typeName: String { "text" }
+  var display: String { text }
+  var memberNames: [String] { ["text"] }
+  func member(_ name: String) -> Value? { name == "text" ? .string(text) : nil }
+}
+
+extension Value {
+  /// Wraps a string so that an expression statement shows it unquoted.
+  var asText: Value {
+    if case .string(let s) = self { return .object(TextValue(s)) }
+    return self
+  }
+}

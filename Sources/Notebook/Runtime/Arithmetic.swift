@@ -1,0 +1,43 @@
+/// `+ - * /` on numbers (integers stay integers except for `/`), `+` on strings and lists.
+enum Arithmetic {
+  static func apply(_ op: String, _ a: Value, _ b: Value, _ range: SourceRange) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      let r: (Int, Bool)
+      switch op {
+      case "+": r = x.addingReportingOverflow(y)
+      case "-": r = x.subtractingReportingOverflow(y)
+      case "*": r = x.multipliedReportingOverflow(by: y)
+      default:
+        guard y != 0 else { throw Diagnostic("division by zero", at: range) }
+        return .float(Double(x) / Double(y))
+      }
+      guard !r.1 else { throw Diagnostic("integer overflow in '\(op)'", at: range) }
+      return .int(r.0)
+    case (.int, .float), (.float, .int), (.float, .float):
+      let x = number(a), y = number(b)
+      switch op {
+      case "+": return .float(x + y)
+      case "-": return .float(x - y)
+      case "*": return .float(x * y)
+      default:
+        guard y != 0 else { throw Diagnostic("division by zero", at: range) }
+        return .float(x / y)
+      }
+    case (.string(let x), .string(let y)) where op == "+":
+      return .string(x + y)
+    case (.list(let x), .list(let y)) where op == "+":
+      return .list(x + y)
+    default:
+      throw Diagnostic("cannot apply '\(op)' to a \(a.typeName) and a \(b.typeName)", at: range)
+    }
+  }
+
+  static func number(_ v: Value) -> Double {
+    switch v {
+    case .int(let n): return Double(n)
+    case .float(let x): return x
+    default: return .nan
+    }
+  }
+}
