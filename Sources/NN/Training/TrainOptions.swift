@@ -1,0 +1,42 @@
+/// Options of `Trainer.train` (defaults are the PyTorch original's).
+public struct TrainOptions: Sendable {
+  /// Number of optimizer steps; when nil, derived from `epochs`.
+  public var steps: Int? = nil
+  /// Epochs of `coef` windows per training song (default 1 when `steps` is also nil).
+  public var epochs: Double? = nil
+  public var coef = 1000
+  public var batch = 64
+  /// Window length in events (each window reads `seq + 1` events: inputs and next-event targets).
+  public var seq = 256
+  public var lr: Float = 1e-3
+  public var weightDecay: Float = 1e-4
+  public var smoothing: Float = 0
+  public var wCls: Float = 1
+  public var wOff: Float = 10
+  /// Global gradient-norm clip (applied before Adam); 0 or less disables.
+  public var clip: Float = 10
+  /// Fraction of songs held out for validation (by song, seeded).
+  public var valid: Double = 0.1
+  public var seed: UInt64 = 0
+  /// `Parallel.threads` during training (results are bit-identical for any value).
+  public var threads = 2
+  /// Validate every N steps (nil: about 20 times per run, and always at the end).
+  public var evalEvery: Int? = nil
+  public init() {}
+}
+
+/// Reported after every step; the callback returns false to cancel.
+public struct TrainProgress: Sendable {
+  public var step: Int
+  public var totalSteps: Int
+  public var loss: Double
+  public var tokensPerSecond: Double
+}
+
+/// What a `Trainer.train` call did. `trainLoss` is the mean loss of the last (up to) 10 steps.
+public struct TrainSummary: Sendable {
+  public var steps: Int
+  public var cancelled: Bool
+  public var trainLoss: Double
+  public var validLoss: Double?
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// The training loop of the original: random windows from random songs, Adam, clipping, validation.
+public enum Trainer {
+  /// Splits songs into (train, valid) by song with a seeded shuffle. `valid` is the fraction held
+  /// out (rounded; at least one song each side when there are two or more songs and `valid > 0`).
+  /// Both halves keep the input order.
+  public static func split(_ data: [TokenSequence], valid: Double, seed: UInt64)
+    -> (train: [TokenSequence], valid: [TokenSequence])
+  {
+    let n = data.count
+    guard valid > 0, n >= 2 else { return (data, []) }
+    var k = Int((Double(n) * valid).rounded())
+    k = min(max(k, 1), n - 1)
+    var idx = Array(0..<n)
+    var rng = SeededRNG(seed: seed ^ 0x5EED_5A17)
+    for i in stride(from: n - 1, to: 0, by: -1) { idx.swapAt(i, rng.int(below: i + 1)) }
+    let held = Set(idx.prefix(k))
+    var tr: [TokenSequence] = [], va: [TokenSequence] = []
+    for (i, s) in data.enumerated() { if held.contains(i) { va.append(s) } else { tr.append(s) } }
+    return (tr, va)
+  }
+
+  /// Checks ids are in `0..<V`, lengths agree and offsets are finite.
+  static func validate(_ data: [TokenSequence], vocabSize V: Int) throws {
+    for (k, s) in data.enumerated() {
+      guard s.ids.count == s.offsets.count else {
+        throw NNError.invalidInput("sequence \(k): \(s.ids.count) ids but \(s.offsets.count) offsets")
+      }
+      if let bad = s.ids.firstIndex(where: { $0 < 0 || $0 >= V }) {
+        throw NNError.invalidInput("sequence \(k), event \(bad): token id \(s.ids[bad]) outside 0..<\(V)")
+      }
+      if let bad = s.offsets.firstIndex(where: { !$0.isFinite }) {
+        throw NNError.invalidInput("sequence \(k), event \(bad): offset is not finite")
+      }
+    }
+  }
+
+  /// Trains `model` in place. Deterministic for (`model` state, `data`, `options`), whatever
+  /// `options.threads`. Throws `NNError.nonFiniteLoss` (weights from before that step kept) or
+  /// `NNError.invalidInput`. When `progress` returns false, stops after that step (weights kept).
+  public static func train(_ model: GRUNet, on data: [TokenSequence], options o: TrainOptions,
+                           progress: (TrainProgress) -> Bool) throws -> TrainSummary {
+    guard o.batch >= 1, o.seq >= 1, o.coef >= 1 else {
+      throw NNError.invalidInput("batch, seq and coef must be positive")
+    }
+    guard o.valid >= 0 && o.valid < 1 else { throw NNError.invalidInput("valid must be in [0, 1)") }
+    try validate(data, vocabSize: model.config.vocabSize)
+    let (trainSet, validSet) = split(data, valid: o.valid, seed: o.seed)
+    let songs = trainSet.filter { $0.count >= 2 }
+    guard !songs.isEmpty else { throw NNError.invalidInput("no training sequence has 2 or more events") }
+    let total: Int
+    if let s = o.steps {
+      guard s >= 0 else { throw NNError.invalidInput("steps must be >= 0") }
+      total = s
+    } else {
+      let e = o.epochs ?? 1
+      guard e > 0 else { throw NNError.invalidInput("epochs must be > 0") }
+      total = max(1, Int((e * Double(o.coef) * Double(trainSet.count) / Double(o.batch)).rounded(.up)))
+    }
+    let evalEvery = o.evalEvery ?? max(1, total / 20)
+    let validWindows = fixedWindows(validSet, seq: o.seq, limit: o.batch)
+
+    let savedThreads = Parallel.threads
+    Parallel.threads = max(1, o.threads)
+    defer { Parallel.threads = savedThreads }
+
+    model.ensureTrainingState()
+    let ws = Workspace(config: model.config, T: o.seq, maxB: o.batch, training: true)
+    var s0 = o.seed ^ (UInt64(model.history.steps) &* 0x2545_F491_4F6C_DD1D)
+    var rng = SeededRNG(seed: splitMix64(&s0))
+    let hyper = Adam.Hyper(lr: o.lr, weightDecay: o.weightDecay)
+    let n = model.parameterCount
+    var recent: [Double] = []
+    var lastValid: Double? = nil
+    var cancelled = false
+    var done = 0
+    var busy: Double = 0
+    for step in 1...max(total, 1) where total > 0 {
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      for b in 0..<o.batch {
+        let s = songs[rng.int(below: songs.count)]
+        let start = rng.int(below: max(1, s.count - o.seq))
+        ws.setWindow(b, of: o.batch, seq: s, start: start)
+      }
+      ws.forward(model, B: o.batch, dropout: true, seed: rng.next())
+      let sums = ws.loss(smoothing: o.smoothing, wCls: o.wCls, wOff: o.wOff, grad: true)
+      let loss = sums.loss(wCls: o.wCls, wOff: o.wOff)
+      let globalStep = model.history.steps + 1
+      guard loss.isFinite else { throw NNError.nonFiniteLoss(step: globalStep) }
+      let g = model.grads!
+      g.update(repeating: 0, count: n)
+      ws.backward(model)
+      let norm = o.clip > 0 ? Adam.clip(g, n, maxNorm: o.clip) : Adam.norm(g, n)
+      guard norm.isFinite else { throw NNError.nonFiniteLoss(step: globalStep) }
+      model.adamStep += 1
+      Adam.step(p: model.params, g: g, m: model.adamM!, v: model.adamV!, n: n, step: model.adamStep, hyper)
+      busy += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+      done += 1
+      model.history.steps = globalStep
+      model.history.train.append(LossPoint(step: globalStep, loss: loss))
+      let tps = Double(done * o.batch * o.seq) / max(busy, 1e-9)
+      model.history.tokensPerSecond = tps
+      recent.append(loss)
+      if recent.count > 10 { recent.removeFirst() }
+      if !validWindows.isEmpty && (step % evalEvery == 0 || step == total) {
+        let v = validationLoss(model, ws: ws, windows: validWindows, options: o)
+        model.history.valid.append(LossPoint(step: globalStep, loss: v))
+        lastValid = v
+      }
+      if !progress(TrainProgress(step: step, totalSteps: total, loss: loss, tokensPerSecond: tps)) {
+        cancelled = step < total
+        break
+      }
+    }
+    if cancelled && !validWindows.isEmpty {
+      let v = validationLoss(model, ws: ws, windows: validWindows, options: o)
+      model.history.valid.append(LossPoint(step: model.history.steps, loss: v))
+      lastValid = v
+    }
+    let trainLoss = recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
+    return TrainSummary(steps: done, cancelled: cancelled, trainLoss: trainLoss, validLoss: lastValid)
+  }
+
+  /// Windows at starts 0, seq, 2*seq, ... of each sequence (each target predicted once), at most
+  /// `limit` (nil: all), in order.
+  static func fixedWindows(_ data: [TokenSequence], seq: Int, limit: Int?) -> [(TokenSequence, Int)] {
+    var out: [(TokenSequence, Int)] = []
+    for s in data where s.count >= 2 {
+      var start = 0
+      while start < s.count - 1 {
+        if let l = limit, out.count >= l { return out }
+        out.append((s, start))
+        start += seq
+      }
+    }
+    return out
+  }
+
+  /// The training objective (no dropout, same weights/smoothing) over fixed validation windows.
+  static func validationLoss(_ m: GRUNet, ws: Workspace, windows: [(TokenSequence, Int)],
+                             options o: TrainOptions) -> Double {
+    var sums = LossLayer.Sums()
+    var i = 0
+    while i < windows.count {
+      let B = min(ws.maxB, windows.count - i)
+      for b in 0..<B { ws.setWindow(b, of: B, seq: windows[i + b].0, start: windows[i + b].1) }
+      ws.forward(m, B: B, dropout: false, seed: 0)
+      sums.add(ws.loss(smoothing: o.smoothing, wCls: o.wCls, wOff: o.wOff, grad: false))
+      i += B
+    }
+    return sums.loss(wCls: o.wCls, wOff: o.wOff)
+  }
+}
