@@ -8,7 +8,7 @@ enum CoreBuiltins {
     ) { call in
       let sep = try call.string("separator", default: " ")
       call.interpreter.emit(call.positional.map(\.value.printed).joined(separator: sep))
-      return .none
+      return .nothing
     }
   }
 
@@ -24,7 +24,7 @@ enum CoreBuiltins {
       let n = try Call.integer(a.value, "the seed", a.range)
       guard n >= 0 else { throw Diagnostic("the seed must be >= 0, got \(n)", at: a.range) }
       call.interpreter.session.seeds = SeedStream(base: UInt64(n))
-      return .none
+      return .nothing
     }
   }
 

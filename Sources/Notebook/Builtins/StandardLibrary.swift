@@ -3,15 +3,25 @@ public struct StandardLibrary {
   public var builtins: [Builtin]
   public var restorers: [String: ObjectRestorer]
 
+  /// Every built-in, in the order `help()` lists them.
   public init() {
-    builtins = [CoreBuiltins.seed, CoreBuiltins.print, CoreBuiltins.help]
-    restorers = [:]
+    builtins = [
+      FileBuiltins.load, MelodyBuiltins.vocab, TrainBuiltin.builtin, SampleBuiltin.sample, PlotBuiltin.builtin,
+      FileBuiltins.save, FileBuiltins.open, SampleBuiltin.evaluate, MelodyBuiltins.song, MelodyBuiltins.take,
+      MelodyBuiltins.drop, MelodyBuiltins.randomNotes, CoreBuiltins.seed, CoreBuiltins.print, CoreBuiltins.help,
+    ]
+    restorers = [
+      "melody": MelodyObject.restore, "dataset": DatasetObject.restore, "vocabulary": VocabObject.restore,
+      "model": ModelObject.restore, "history": HistoryObject.restore, "chart": ChartObject.restore,
+    ]
   }
-}
 
-extension StandardLibrary {
-  /// Every built-in, with the library-backed ones (datasets, models, melodies, charts).
-  public static func full() -> StandardLibrary {
-    StandardLibrary()
-  }
+  /// The same as `init()` (kept for call sites that read better with it).
+  public static func full() -> StandardLibrary { StandardLibrary() }
+
+  /// Built-in names, for completion and dependency analysis.
+  public var names: [String] { builtins.map(\.name) }
+
+  /// Every argument label of every built-in, for completion.
+  public var labels: [String] { Array(Set(builtins.flatMap(\.labels))).sorted() }
 }

@@ -59,7 +59,7 @@ public final class NotebookRunner {
   /// Runs the notebook. Throws for what stops a run before any cell: unreadable file, format error
   /// (a `Diagnostic`), unknown cell, bad parameters, unreadable session.
   public func run(_ options: RunOptions) throws -> RunResult {
-    let original = try AtomicFile.read(path)
+    let original = try NotebookFile.read(path)
     var doc: NotebookDocument
     do {
       doc = try NotebookDocument.parse(original, file: fileName)
@@ -91,7 +91,7 @@ public final class NotebookRunner {
           if let error {
             let text = "error: cell \(describe(dep, doc)), which this cell depends on, failed:\n" + error
             doc.setOutput(text, ofCell: target, failed: true)
-            if options.write { try AtomicFile.write(doc.render(), to: path) }
+            if options.write { try NotebookFile.write(doc.render(), to: path) }
             report(CellReport(index: target, number: doc.codeNumber(ofCell: target) ?? 0,
                               title: doc.cells[target].title, error: text, seconds: 0))
             return RunResult(original: original, document: doc, reports: reports)
@@ -121,7 +121,7 @@ public final class NotebookRunner {
     if let error { text += (text.isEmpty ? "" : "\n") + error }
     doc.setOutput(text, ofCell: i, failed: error != nil, seconds: options.timing ? seconds : nil)
     interp.session.ranCells["#\(doc.codeNumber(ofCell: i) ?? 0)"] = doc.cells[i].sourceHash
-    if options.write { try AtomicFile.write(doc.render(), to: path) }
+    if options.write { try NotebookFile.write(doc.render(), to: path) }
     report(CellReport(index: i, number: doc.codeNumber(ofCell: i) ?? 0, title: doc.cells[i].title, error: error,
                       seconds: seconds))
   }

@@ -35,7 +35,7 @@ public struct SessionStore {
   }
 
   indirect enum StoredValue: Codable {
-    case none
+    case nothing
     case bool(Bool)
     case int(Int)
     case float(Double)
@@ -67,7 +67,7 @@ public struct SessionStore {
       encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
       encoder.nonConformingFloatEncodingStrategy = .convertToString(
         positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-      try AtomicFile.write(Array(try encoder.encode(manifest)), to: tmp + "/session.json")
+      try NotebookFile.write(Array(try encoder.encode(manifest)), to: tmp + "/session.json")
       let old = folder + ".old-\(ProcessInfo.processInfo.processIdentifier)"
       if fm.fileExists(atPath: folder) { try fm.moveItem(atPath: folder, toPath: old) }
       try fm.moveItem(atPath: tmp, toPath: folder)
@@ -113,7 +113,7 @@ public struct SessionStore {
 
   func store(_ v: Value, dir: String, stem: String, counter: inout Int) throws -> StoredValue {
     switch v {
-    case .none: return .none
+    case .nothing: return .nothing
     case .bool(let b): return .bool(b)
     case .int(let n): return .int(n)
     case .float(let x): return .float(x)
@@ -138,7 +138,7 @@ public struct SessionStore {
 
   func restore(_ s: StoredValue, dir: String) throws -> Value {
     switch s {
-    case .none: return .none
+    case .nothing: return .nothing
     case .bool(let b): return .bool(b)
     case .int(let n): return .int(n)
     case .float(let x): return .float(x)

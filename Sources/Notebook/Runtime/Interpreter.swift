@@ -68,7 +68,7 @@ public final class Interpreter {
         session.variables[name] = try evaluate(expr)
       case .expression(let expr):
         let v = try evaluate(expr)
-        if case .none = v { continue }
+        if case .nothing = v { continue }
         emit(v.display)
       }
     }

@@ -49,6 +49,8 @@ public struct ExecutionEnvironment {
   public var baseDirectory: String
   /// Threads for training / sampling (nil: the library default).
   public var threads: Int?
+  /// Show durations and speeds in values (`--timing`); off by default so outputs are reproducible.
+  public var timing = false
   /// Called with progress of long work (the CLI draws a bar on a terminal). Never writes to outputs.
   public var progress: (ProgressReport) -> Void
   /// Polled by long work; true stops training at the next step (the model stays usable).

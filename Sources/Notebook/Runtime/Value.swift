@@ -1,7 +1,7 @@
 /// A value of the midigen language.
 public enum Value {
   /// The result of statements run for their effect (`print`, `save`, `seed`); never shown.
-  case none
+  case nothing
   case bool(Bool)
   case int(Int)
   case float(Double)
@@ -17,7 +17,7 @@ public enum Value {
   /// The type name used in messages: "integer", "dataset", ...
   public var typeName: String {
     switch self {
-    case .none: return "nothing"
+    case .nothing: return "nothing"
     case .bool: return "bool"
     case .int: return "integer"
     case .float: return "number"
@@ -41,7 +41,7 @@ public enum Value {
   /// How `print` shows the value (strings raw).
   public var printed: String {
     switch self {
-    case .none: return "none"
+    case .nothing: return "none"
     case .bool(let b): return b ? "true" : "false"
     case .int(let n): return String(n)
     case .float(let x): return Value.format(x)

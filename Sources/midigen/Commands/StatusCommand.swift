@@ -23,7 +23,7 @@ func statusCommand(_ argv: [String]) -> Int32 {
   }
   let path = args.positional[0]
   do {
-    let text = try AtomicFile.read(path)
+    let text = try NotebookFile.read(path)
     do {
       let doc = try NotebookDocument.parse(text, file: path)
       print(NotebookStatus.report(doc))

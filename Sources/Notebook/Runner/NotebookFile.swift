@@ -7,7 +7,7 @@ import Foundation
 
 /// Atomic file writes: the bytes go to a temporary file in the same folder, which is flushed and then
 /// renamed over the target, so a crash or kill leaves either the old or the new file, never a mix.
-public enum AtomicFile {
+public enum NotebookFile {
   public static func write(_ text: String, to path: String) throws {
     try write(Array(text.utf8), to: path)
   }

@@ -1,0 +1,177 @@
+import Foundation
+import Melody
+import MIDI
+import NN
+import Sound
+
+/// `save(value, path)`, `open(path)` and `load(path, ...)`: values to and from files.
+enum FileBuiltins {
+  static var save: Builtin {
+    Builtin(
+      "save", usage: "save(value, path)",
+      summary: "writes a value to a file chosen by its extension; the output shows `saved: PATH`",
+      details: [
+        "melody -> .mid (MIDI), .json (tokens and offsets), .wav (built-in synthesizer, 44.1 kHz 16-bit)",
+        "model -> .safetensors (PyTorch state_dict names; vocabulary, config and history in the metadata)",
+        "dataset -> .jsonl (one song a line: name, tokens, offsets)",
+        "chart -> .svg or .txt. Folders are created as needed; files are written atomically.",
+      ]
+    ) { call in
+      try call.allowPositional(2)
+      let v = try call.argument(0, "a value to save")
+      let p = try call.path(1, "a file path")
+      let ext = (p.written as NSString).pathExtension.lowercased()
+      guard case .object(let o) = v.value else {
+        throw Diagnostic("save() cannot write a \(v.value.typeName); it saves melodies, models, datasets and charts",
+                         at: v.range)
+      }
+      func allowed(_ exts: [String]) throws {
+        guard exts.contains(ext) else {
+          throw Diagnostic("a \(o.typeName) is saved as " + exts.map { "." + $0 }.joined(separator: ", ")
+                             + "; got '\(p.written)'", at: p.range)
+        }
+      }
+      let dir = (p.resolved as NSString).deletingLastPathComponent
+      do {
+        switch o {
+        case let m as MelodyObject:
+          try allowed(["mid", "midi", "json", "wav"])
+          try makeFolder(dir)
+          switch ext {
+          case "json": try NotebookFile.write(try m.json(includeNotes: false) + [10], to: p.resolved)
+          case "wav":
+            let notes = m.notes.map { SynthNote(pitch: $0.pitch, start: $0.start, duration: $0.duration, velocity: $0.velocity) }
+            try WAV.write(Synth.render(notes, tempo: m.tempo), sampleRate: 44100, to: p.resolved)
+          default: try MelodyIO.writeMIDI(m.notes, tempo: m.tempo, to: p.resolved)
+          }
+        case let m as ModelObject:
+          try allowed(["safetensors"])
+          try makeFolder(dir)
+          try Checkpoint.save(m.net, to: p.resolved)
+        case let d as DatasetObject:
+          try allowed(["jsonl"])
+          try makeFolder(dir)
+          try d.dataset.writeJSONL(to: p.resolved)
+        case let c as ChartObject:
+          try allowed(["svg", "txt"])
+          try makeFolder(dir)
+          try NotebookFile.write(ext == "svg" ? c.svg : c.text + "\n", to: p.resolved)
+        default:
+          throw Diagnostic("save() cannot write a \(o.typeName); it saves melodies, models, datasets and charts",
+                           at: v.range)
+        }
+      } catch let d as Diagnostic {
+        throw d
+      } catch {
+        throw Diagnostic("cannot save '\(p.written)': \(error)", at: p.range)
+      }
+      call.interpreter.emit("saved: \(p.written)")
+      return .nothing
+    }
+  }
+
+  static func makeFolder(_ dir: String) throws {
+    guard !dir.isEmpty else { return }
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+  }
+
+  static var open: Builtin {
+    Builtin(
+      "open", usage: "open(path, chords: \"normal\", quantize: 12, drums: false)",
+      summary: "reads a model (.safetensors) or a melody (.mid, .json)",
+      details: ["A melody from a MIDI file keeps the file's own notes (save(open(\"x.mid\"), \"x.wav\") renders it);",
+                "chords, quantize and drums set how its events are encoded, as for load()."],
+      labels: ["chords", "quantize", "drums"]
+    ) { call in
+      try call.allowPositional(1)
+      let p = try call.path(0, "a file path")
+      try requireFile(p)
+      let ext = (p.written as NSString).pathExtension.lowercased()
+      do {
+        switch ext {
+        case "safetensors":
+          return .object(try ModelObject(try Checkpoint.load(path: p.resolved),
+                                         showTiming: call.interpreter.environment.timing))
+        case "mid", "midi", "kar", "smf":
+          let options = try encodingOptions(call)
+          let file = try MIDIReader.read(path: p.resolved)
+          let name = ((p.written as NSString).lastPathComponent as NSString).deletingPathExtension
+          let song = MelodyCodec.encode(file, name: name, options: options)
+          let d = Double(max(1, file.division))
+          let notes = file.notes(includeDrums: options.drums).map {
+            NoteEvent(pitch: $0.pitch, start: Double($0.startTick) / d, duration: Double($0.durationTicks) / d,
+                      velocity: $0.velocity)
+          }
+          return .object(MelodyObject(name: name, events: song.events, tempo: song.tempo, notes: notes))
+        case "json":
+          guard let data = FileManager.default.contents(atPath: p.resolved) else {
+            throw Diagnostic("cannot read '\(p.written)'", at: p.range)
+          }
+          return .object(try MelodyObject.fromJSON(data, file: p.written))
+        default:
+          throw Diagnostic("open() reads .safetensors (model), .mid or .json (melody); got '\(p.written)'", at: p.range)
+        }
+      } catch let d as Diagnostic {
+        throw d
+      } catch let e as MIDIError {
+        throw Diagnostic("\(e)".replacingOccurrences(of: p.resolved, with: p.written), at: p.range)
+      } catch {
+        throw Diagnostic("cannot open '\(p.written)': \(error)".replacingOccurrences(of: p.resolved, with: p.written), at: p.range)
+      }
+    }
+  }
+
+  static func requireFile(_ p: (written: String, resolved: String, range: SourceRange)) throws {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: p.resolved, isDirectory: &isDir) else {
+      throw Diagnostic("no such file '\(p.written)'", at: p.range)
+    }
+    if isDir.boolValue { throw Diagnostic("'\(p.written)' is a folder, not a file", at: p.range) }
+  }
+
+  static func encodingOptions(_ call: Call) throws -> EncodingOptions {
+    var o = EncodingOptions()
+    if let a = call.labelled["chords"] {
+      guard case .string(let s) = a.value, let mode = ChordMode(rawValue: s) else {
+        throw Diagnostic("chords must be \"normal\" (normal-order pitch classes) or \"pitches\", got \(a.value.display)",
+                         at: a.range)
+      }
+      o.chords = mode
+    }
+    o.quantize = try call.int("quantize", default: 12, in: 1...960)
+    o.drums = try call.bool("drums", default: false)
+    return o
+  }
+
+  static var load: Builtin {
+    Builtin(
+      "load", usage: "load(path, chords: \"normal\", quantize: 12, limit: all, drums: false)",
+      summary: "reads MIDI files (a file, a folder searched recursively, or a glob) into a dataset",
+      details: [
+        "chords: \"normal\" (music21 normal order of pitch classes, as the original) or \"pitches\"",
+        "quantize: grid steps per quarter note; limit: at most this many files (in path order)",
+        "drums: include channel 10. Files that fail to parse are skipped and listed.",
+      ],
+      labels: ["chords", "quantize", "limit", "drums"]
+    ) { call in
+      try call.allowPositional(1)
+      let p = try call.path(0, "a path (file, folder or glob)")
+      let options = try encodingOptions(call)
+      let limit = try call.optionalInt("limit", in: 1...Int.max)
+      let env = call.interpreter.environment
+      env.progress(ProgressReport(task: "load", step: 0, total: 1))
+      let dataset: Dataset
+      do {
+        dataset = try Dataset.load(p.resolved, options: options, limit: limit)
+      } catch {
+        throw Diagnostic("\(error)".replacingOccurrences(of: p.resolved, with: p.written), at: p.range)
+      }
+      env.progress(ProgressReport(task: "load", step: 1, total: 1))
+      guard !dataset.songs.isEmpty else {
+        throw Diagnostic("no song could be read from '\(p.written)' (\(dataset.failures.count) files failed)",
+                         at: p.range)
+      }
+      return .object(DatasetObject(dataset, path: p.written))
+    }
+  }
+}

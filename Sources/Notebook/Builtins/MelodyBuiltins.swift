@@ -1,0 +1,103 @@
+import Melody
+
+/// `song`, `take`, `drop`, `random_notes`, `vocab`: melodies and vocabularies.
+enum MelodyBuiltins {
+  static var song: Builtin {
+    Builtin(
+      "song", usage: "song(dataset, index | name)",
+      summary: "one song of a dataset as a melody, by index (0-based) or by name (the file name without .mid)"
+    ) { call in
+      try call.allowPositional(2)
+      let ds = try call.object(0, DatasetObject.self, "a dataset")
+      let which = try call.argument(1, "an index or a song name")
+      switch which.value {
+      case .string(let name):
+        let names = ds.dataset.songs.map(\.name)
+        guard let i = names.firstIndex(of: name) else {
+          var message = "no song named '\(name)' in the dataset"
+          if let near = DidYouMean.suggest(name, among: names) { message += " (did you mean '\(near)'?)" }
+          throw Diagnostic(message, at: which.range)
+        }
+        return .object(ds.melody(i))
+      default:
+        let i = try Call.integer(which.value, "the song index", which.range)
+        guard i >= 0 && i < ds.count else {
+          throw Diagnostic("song index \(i) is out of bounds 0..<\(ds.count)", at: which.range)
+        }
+        return .object(ds.melody(i))
+      }
+    }
+  }
+
+  static var take: Builtin {
+    Builtin(
+      "take", usage: "take(melody, n)", summary: "the first n events of a melody (n <= its length)"
+    ) { call in
+      let (m, n) = try melodyAndCount(call)
+      return .object(m.sliced(0, n))
+    }
+  }
+
+  static var drop: Builtin {
+    Builtin(
+      "drop", usage: "drop(melody, n)",
+      summary: "the melody without its first n events (n <= its length); the rest starts at time 0"
+    ) { call in
+      let (m, n) = try melodyAndCount(call)
+      return .object(m.sliced(n, m.count))
+    }
+  }
+
+  static func melodyAndCount(_ call: Call) throws -> (MelodyObject, Int) {
+    try call.allowPositional(2)
+    let m = try call.object(0, MelodyObject.self, "a melody")
+    let a = try call.argument(1, "a number of events")
+    let n = try Call.integer(a.value, "the number of events", a.range)
+    guard n >= 0 && n <= m.count else {
+      throw Diagnostic("\(call.name)() needs 0 <= n <= \(m.count) (the melody's length), got \(n)", at: a.range)
+    }
+    return (m, n)
+  }
+
+  static var randomNotes: Builtin {
+    Builtin(
+      "random_notes", usage: "random_notes(vocab | model | dataset, n, seed: ..., offset: 0.5)",
+      summary: "n tokens drawn uniformly from a vocabulary (never <PAD>), one every `offset` quarters",
+      details: ["seed: default: the next seed of the global stream (see seed(n))"],
+      labels: ["seed", "offset"]
+    ) { call in
+      try call.allowPositional(2)
+      let vocab = try vocabulary(call, 0)
+      let a = try call.argument(1, "a number of notes")
+      let n = try Call.integer(a.value, "the number of notes", a.range)
+      guard n >= 1 else { throw Diagnostic("random_notes() needs n >= 1, got \(n)", at: a.range) }
+      let step = try call.double("offset", default: 0.5) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" }
+      guard vocab.count > 1 else { throw call.error("the vocabulary has no tokens besides <PAD>") }
+      var rng = NotebookRandom(seed: try call.seed())
+      let tokens = (0..<n).map { _ in vocab.tokens[1 + rng.int(below: vocab.count - 1)] }
+      let offsets = (0..<n).map { $0 == 0 ? 0 : step }
+      return .object(try MelodyObject(name: "random notes", tokens: tokens, offsets: offsets))
+    }
+  }
+
+  static var vocab: Builtin {
+    Builtin(
+      "vocab", usage: "vocab(dataset | model)", summary: "the vocabulary of a dataset or a model (<PAD> first)"
+    ) { call in
+      try call.allowPositional(1)
+      return .object(VocabObject(try vocabulary(call, 0)))
+    }
+  }
+
+  /// The vocabulary of positional argument `i`: a vocabulary, a dataset or a model.
+  static func vocabulary(_ call: Call, _ i: Int) throws -> Vocabulary {
+    let a = try call.argument(i, "a vocabulary, model or dataset")
+    if case .object(let o) = a.value {
+      if let v = o as? VocabObject { return v.vocab }
+      if let d = o as? DatasetObject { return d.dataset.vocab }
+      if let m = o as? ModelObject { return m.vocabulary }
+    }
+    throw Diagnostic("\(call.name)() expects a vocabulary, model or dataset as argument \(i + 1), got a "
+                       + a.value.typeName, at: a.range)
+  }
+}

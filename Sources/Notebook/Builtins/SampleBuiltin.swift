@@ -1,0 +1,122 @@
+import Melody
+import NN
+
+/// `sample(model, ...)` and `evaluate(model, dataset)`.
+enum SampleBuiltin {
+  static var sample: Builtin {
+    Builtin(
+      "sample",
+      usage: "sample(model, length: 128, top_p: 0.6, temperature: 1, seed: …, prime: melody, "
+        + "offsets: \"generated\", count: 1)",
+      summary: "generates a melody (or a list of count melodies) from a model",
+      details: [
+        "length: events to generate; top_p: nucleus mass in [0, 1] (0 = greedy); temperature: > 0",
+        "prime: a melody run through the model first; the result is the prime followed by the continuation",
+        "  (without prime the first event is a random token, as the original)",
+        "offsets: \"generated\" (the model's predicted offsets), \"constant\" (0.5 quarters), or a number",
+        "seed: default: the next seed of the global stream (see seed(n))",
+      ],
+      labels: ["length", "top_p", "temperature", "seed", "prime", "offsets", "count"]
+    ) { call in try run(call) }
+  }
+
+  static func run(_ call: Call) throws -> Value {
+    try call.allowPositional(1)
+    let model = try call.object(0, ModelObject.self, "a model")
+    var o = SampleOptions()
+    o.length = try call.int("length", default: 128, in: 1...1_000_000)
+    o.topP = Float(try call.double("top_p", default: 0.6) { $0 >= 0 && $0 <= 1 ? nil : "must be between 0 and 1" })
+    o.temperature = Float(try call.double("temperature", default: 1) { $0 > 0 && $0.isFinite ? nil : "must be > 0" })
+    o.count = try call.int("count", default: 1, in: 1...1024)
+    if let a = call.labelled["offsets"] {
+      switch a.value {
+      case .string("generated"): break
+      case .string("constant"): o.constantOffset = Float(MelodyObject.defaultNoteLength)
+      case .int, .float:
+        let x = try Call.number(a.value, "offsets", a.range)
+        guard x >= 0 && x.isFinite else { throw Diagnostic("offsets must be >= 0, got \(Value.format(x))", at: a.range) }
+        o.constantOffset = Float(x)
+      default:
+        throw Diagnostic("offsets must be \"generated\", \"constant\" or a number, got \(a.value.display)", at: a.range)
+      }
+    }
+    var prime: MelodyObject? = nil
+    if let a = call.labelled["prime"] {
+      guard case .object(let p) = a.value, let m = p as? MelodyObject else {
+        throw Diagnostic("prime must be a melody, got a \(a.value.typeName)", at: a.range)
+      }
+      guard m.count > 0 else { throw Diagnostic("the prime melody is empty", at: a.range) }
+      do {
+        let ids = try model.vocabulary.encode(m.tokens, skipUnknown: false).ids
+        o.prime = TokenSequence(ids: ids, offsets: m.offsets.map { Float($0) })
+      } catch {
+        throw Diagnostic("prime: \(error) (the model's vocabulary lacks it)", at: a.range)
+      }
+      prime = m
+    }
+    o.seed = try call.seed()
+    let env = call.interpreter.environment
+    env.progress(ProgressReport(task: "sample", step: 0, total: o.length))
+    let generated = try Sampler.sample(model.net, options: o)
+    env.progress(ProgressReport(task: "sample", step: o.length, total: o.length))
+    let melodies = try generated.enumerated().map { b, seq -> Value in
+      let tokens = try seq.ids.map { try model.vocabulary.token(id: $0) }
+      let name = o.count > 1 ? "sample \(b + 1)" : "sample"
+      let events = zip(tokens, seq.offsets).map {
+        Event(token: $0, offset: Double($1), duration: MelodyObject.defaultNoteLength, velocity: 90)
+      }
+      let tempo = prime?.tempo ?? 120
+      return .object(try MelodyObject(name: name, events: (prime?.events ?? []) + events, tempo: tempo))
+    }
+    return o.count == 1 ? melodies[0] : .list(melodies)
+  }
+
+  static var evaluate: Builtin {
+    Builtin(
+      "evaluate", usage: "evaluate(model, dataset, seq: 256)",
+      summary: "validation cross-entropy, accuracy and offset error of a model, beside a bigram baseline",
+      details: [
+        "Uses the validation split of the model's training as recorded (valid fraction and split seed);",
+        "the bigram baseline (add-one smoothed) is built from the training split. A model without a recorded",
+        "split is evaluated on the whole dataset, with the baseline built from it too.",
+      ],
+      labels: ["seq"]
+    ) { call in
+      try call.allowPositional(2)
+      let model = try call.object(0, ModelObject.self, "a model")
+      let ds = try call.object(1, DatasetObject.self, "a dataset")
+      let seq = try call.int("seq", default: 256, in: 1...1_000_000)
+      let data = try TrainBuiltin.sequences(ds, vocabulary: model.vocabulary, call: call, datasetIndex: 1)
+      var train = data, valid = data
+      var splitNote = "all \(data.count) songs (no recorded split)"
+      if let v = model.net.metadata[ModelObject.validKey].flatMap(Double.init),
+         let s = model.net.metadata[ModelObject.splitSeedKey].flatMap(UInt64.init), v > 0 {
+        (train, valid) = Trainer.split(data, valid: v, seed: s)
+        splitNote = Format.plural(valid.count, "validation song")
+      }
+      guard !valid.isEmpty else { throw call.error("no validation songs to evaluate on") }
+      let m = Evaluator.evaluate(model.net, on: valid, seq: seq)
+      let b = Evaluator.bigram(train: train, vocabSize: model.net.config.vocabSize, on: valid)
+      func row(_ name: String, _ e: Evaluation) -> String {
+        name.padding(toLength: 17, withPad: " ", startingAt: 0)
+          + Format.fixed(e.crossEntropy, 4).leftPad(14) + (Format.fixed(e.accuracy * 100, 2) + "%").leftPad(10)
+          + Format.fixed(e.offsetMAE, 4).leftPad(14)
+      }
+      let text = "evaluation on \(splitNote) (\(Format.grouped(m.tokens)) predicted events):\n"
+        + String(repeating: " ", count: 17) + "cross-entropy".leftPad(14) + "accuracy".leftPad(10)
+        + "offset error".leftPad(14) + "\n" + row("  model", m) + "\n" + row("  bigram baseline", b)
+      return .object(Record("evaluation", [
+        ("cross_entropy", .float(m.crossEntropy)), ("accuracy", .float(m.accuracy)),
+        ("offset_error", .float(m.offsetMAE)), ("baseline_cross_entropy", .float(b.crossEntropy)),
+        ("baseline_accuracy", .float(b.accuracy)), ("baseline_offset_error", .float(b.offsetMAE)),
+        ("songs", .int(valid.count)), ("events", .int(m.tokens)),
+      ], display: text))
+    }
+  }
+}
+
+extension String {
+  func leftPad(_ width: Int) -> String {
+    count >= width ? self : String(repeating: " ", count: width - count) + self
+  }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Melody
+import NN
+
+/// `train(dataset, ...)` and `train(model, dataset, ...)`.
+enum TrainBuiltin {
+  static let architectureLabels = ["hidden", "layers", "dropout"]
+  static let optionLabels = ["epochs", "steps", "batch", "seq", "lr", "weight_decay", "smoothing", "w_cls",
+                             "w_off", "clip", "valid", "seed", "threads", "coef"]
+
+  static var builtin: Builtin {
+    Builtin(
+      "train",
+      usage: "train(dataset, hidden: 256, layers: 2, dropout: 0.2, epochs: 1 | steps: N, batch: 64, seq: 256, "
+        + "lr: 1e-3, weight_decay: 1e-4, smoothing: 0, w_cls: 1, w_off: 10, clip: 10, valid: 0.1, seed: …, "
+        + "threads: 2, coef: 1000)\n  or train(model, dataset, ...) to continue training a model",
+      summary: "trains a GRU model on a dataset (the original's config names and defaults)",
+      details: [
+        "hidden, layers, dropout: the network (new models only)",
+        "epochs: passes of coef windows per training song (steps = ceil(epochs*coef*songs/batch)); or steps: N",
+        "batch, seq: windows per step and events per window; lr, weight_decay: Adam; clip: gradient-norm clip",
+        "smoothing: label smoothing; w_cls, w_off: weights of the token and offset losses",
+        "valid: fraction of songs held out (evaluate() uses the same split); seed: init, split and windows",
+        "(default: the next seed of the global stream; a continued model keeps its split seed)",
+        "threads: training threads (results do not depend on it). Ctrl-C in the REPL stops at the next step.",
+      ],
+      labels: architectureLabels + optionLabels
+    ) { call in try run(call) }
+  }
+
+  static func run(_ call: Call) throws -> Value {
+    try call.allowPositional(2)
+    let env = call.interpreter.environment
+    var existing: ModelObject? = nil
+    let datasetIndex: Int
+    if case .object(let o) = try call.argument(0, "a dataset").value, let m = o as? ModelObject {
+      existing = m
+      datasetIndex = 1
+      for label in architectureLabels {
+        if let a = call.labelled[label] {
+          throw Diagnostic("\(label) can only be set for a new model (train(dataset, \(label): …))", at: a.range)
+        }
+      }
+    } else {
+      try call.allowPositional(1)
+      datasetIndex = 0
+    }
+    let ds = try call.object(datasetIndex, DatasetObject.self, existing == nil ? "a dataset or a model" : "a dataset")
+
+    var o = TrainOptions()
+    if let s = call.labelled["steps"], call.has("epochs") {
+      throw Diagnostic("give epochs: or steps:, not both", at: s.range)
+    }
+    o.steps = try call.optionalInt("steps", in: 1...Int.max)
+    o.epochs = try call.optionalDouble("epochs") { $0 > 0 && $0.isFinite ? nil : "must be > 0" }
+    if o.steps == nil && o.epochs == nil { o.epochs = 1 }
+    o.batch = try call.int("batch", default: 64, in: 1...100_000)
+    o.seq = try call.int("seq", default: 256, in: 1...1_000_000)
+    o.coef = try call.int("coef", default: 1000, in: 1...Int.max)
+    o.lr = Float(try call.double("lr", default: 1e-3) { $0 > 0 && $0.isFinite ? nil : "must be > 0" })
+    o.weightDecay = Float(try call.double("weight_decay", default: 1e-4) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
+    o.smoothing = Float(try call.double("smoothing", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
+    o.wCls = Float(try call.double("w_cls", default: 1) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
+    o.wOff = Float(try call.double("w_off", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
+    o.clip = Float(try call.double("clip", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
+    o.threads = try call.optionalInt("threads", in: 1...256) ?? env.threads ?? 2
+    let recordedValid = existing.flatMap { $0.net.metadata[ModelObject.validKey] }.flatMap(Double.init)
+    let recordedSeed = existing.flatMap { $0.net.metadata[ModelObject.splitSeedKey] }.flatMap(UInt64.init)
+    o.valid = try call.double("valid", default: recordedValid ?? 0.1) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" }
+    if existing != nil, !call.has("seed"), let s = recordedSeed {
+      o.seed = s
+    } else {
+      o.seed = try call.seed()
+    }
+
+    let model: ModelObject
+    if let existing {
+      model = existing
+    } else {
+      var config = GRUConfig(vocabSize: ds.dataset.vocab.count)
+      config.hidden = try call.int("hidden", default: 256, in: 1...8192)
+      config.layers = try call.int("layers", default: 2, in: 1...64)
+      config.dropout = Float(try call.double("dropout", default: 0.2) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
+      let net = GRUNet(config: config, vocab: ds.dataset.vocab.tokens, seed: o.seed)
+      if let json = String(data: try JSONEncoder().encode(ds.dataset.options), encoding: .utf8) {
+        net.metadata[ModelObject.encodingKey] = json
+      }
+      model = try ModelObject(net, showTiming: env.timing)
+    }
+    model.net.metadata[ModelObject.validKey] = Value.format(o.valid)
+    model.net.metadata[ModelObject.splitSeedKey] = String(o.seed)
+    model.net.metadata["dataset"] = ds.path
+
+    let data = try sequences(ds, vocabulary: model.vocabulary, call: call, datasetIndex: datasetIndex)
+    let summary = try Trainer.train(model.net, on: data, options: o) { p in
+      env.progress(ProgressReport(task: "train", step: p.step, total: p.totalSteps, loss: p.loss,
+                                  tokensPerSecond: p.tokensPerSecond))
+      return !env.isCancelled()
+    }
+    if summary.cancelled {
+      call.interpreter.emit("training stopped after \(summary.steps) steps (interrupted); the model keeps the weights reached")
+    }
+    return .object(model)
+  }
+
+  /// The dataset's songs as id sequences in `vocabulary`; a token the vocabulary lacks is an error at the
+  /// dataset argument.
+  static func sequences(_ ds: DatasetObject, vocabulary: Vocabulary, call: Call, datasetIndex: Int) throws
+    -> [TokenSequence]
+  {
+    var out: [TokenSequence] = []
+    out.reserveCapacity(ds.dataset.songs.count)
+    for song in ds.dataset.songs {
+      do {
+        let ids = try vocabulary.encode(song.tokens, skipUnknown: false).ids
+        out.append(TokenSequence(ids: ids, offsets: song.offsets.map { Float($0) }))
+      } catch {
+        throw Diagnostic("song '\(song.name)': \(error) (the model's vocabulary lacks it)",
+                         at: call.positional[datasetIndex].range)
+      }
+    }
+    return out
+  }
+}

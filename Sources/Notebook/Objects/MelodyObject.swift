@@ -1,0 +1,183 @@
+import Foundation
+import Melody
+
+/// A melody value: events (token, offset in quarters since the previous event, duration, velocity), the
+/// notes they play, and a tempo. A melody opened from a MIDI file plays that file's own notes, so
+/// `save(open("x.mid"), "x.wav")` renders any MIDI file.
+public final class MelodyObject: IndexableObject, PersistableObject {
+  public let name: String
+  public let events: [Event]
+  public let tempo: Double
+  /// The notes played (start and duration in quarters).
+  public let notes: [NoteEvent]
+
+  /// Note length of events that have no duration of their own (sampled and random melodies), as the
+  /// original's `note_length`.
+  public static let defaultNoteLength = 0.5
+
+  /// A melody whose notes are decoded from the events (`<PAD>` plays nothing). Throws for a token that
+  /// names no pitches.
+  public init(name: String, events: [Event], tempo: Double) throws {
+    self.name = name
+    self.events = events
+    self.tempo = tempo
+    self.notes = try MelodyObject.decode(events)
+  }
+
+  /// A melody with its own notes (from a MIDI file).
+  public init(name: String, events: [Event], tempo: Double, notes: [NoteEvent]) {
+    self.name = name
+    self.events = events
+    self.tempo = tempo
+    self.notes = notes
+  }
+
+  /// A melody from tokens and offsets, each event lasting `noteLength`.
+  public convenience init(name: String, tokens: [String], offsets: [Double], tempo: Double = 120,
+                          noteLength: Double = MelodyObject.defaultNoteLength) throws {
+    let events = zip(tokens, offsets).map { Event(token: $0, offset: $1, duration: noteLength, velocity: 90) }
+    try self.init(name: name, events: events, tempo: tempo)
+  }
+
+  static func decode(_ events: [Event]) throws -> [NoteEvent] {
+    var notes: [NoteEvent] = []
+    var t = 0.0
+    for e in events {
+      t += e.offset
+      if e.token == Vocabulary.pad { continue }
+      for p in try MelodyCodec.pitches(of: e.token) {
+        notes.append(NoteEvent(pitch: p, start: t, duration: e.duration, velocity: e.velocity))
+      }
+    }
+    return notes
+  }
+
+  public var tokens: [String] { events.map(\.token) }
+  public var offsets: [Double] { events.map(\.offset) }
+  /// Length in quarters: the end of the last note.
+  public var quarters: Double { notes.map { $0.start + $0.duration }.max() ?? 0 }
+  public var seconds: Double { quarters * 60 / tempo }
+
+  public var typeName: String { "melody" }
+
+  public var display: String {
+    var s = "melody \(name): \(events.count) events, \(Format.fixed(quarters, 2)) quarters"
+      + " (\(Format.fixed(seconds, 1)) s at \(Format.tempo(tempo)) bpm)"
+    if !events.isEmpty {
+      let shown = events.prefix(12).map(\.token).joined(separator: " ")
+      s += "\n  " + shown + (events.count > 12 ? " …" : "")
+    }
+    return s
+  }
+
+  public var memberNames: [String] {
+    ["name", "count", "tokens", "offsets", "durations", "quarters", "seconds", "tempo", "pitches"]
+  }
+
+  public func member(_ name: String) -> Value? {
+    switch name {
+    case "name": return .string(self.name)
+    case "count": return .int(events.count)
+    case "tokens": return .list(tokens.map { .string($0) })
+    case "offsets": return .list(offsets.map { .float($0) })
+    case "durations": return .list(events.map { .float($0.duration) })
+    case "quarters": return .float(quarters)
+    case "seconds": return .float(seconds)
+    case "tempo": return .float(tempo)
+    case "pitches": return .list(notes.map { .int($0.pitch) })
+    default: return nil
+    }
+  }
+
+  public var count: Int { events.count }
+
+  public func element(at i: Int) -> Value {
+    let e = events[i]
+    return .object(Record("event", [("token", .string(e.token)), ("offset", .float(e.offset)),
+                                    ("duration", .float(e.duration)), ("velocity", .int(e.velocity))]))
+  }
+
+  public func slice(_ lower: Int, _ upper: Int) -> Value {
+    .object(sliced(lower, upper))
+  }
+
+  /// Events `lower..<upper`, the first starting at time 0. Notes are re-derived from the events.
+  public func sliced(_ lower: Int, _ upper: Int) -> MelodyObject {
+    var part = Array(events[lower..<upper])
+    if !part.isEmpty { part[0].offset = 0 }
+    // Decoding cannot fail: these tokens decoded when this melody was made, or came from a MIDI file.
+    let notes = (try? MelodyObject.decode(part)) ?? []
+    return MelodyObject(name: name, events: part, tempo: tempo, notes: notes)
+  }
+
+  /// The events followed by `other`'s (its first offset kept, so it follows the last event).
+  public func appending(_ other: MelodyObject, name: String) throws -> MelodyObject {
+    try MelodyObject(name: name, events: events + other.events, tempo: tempo)
+  }
+
+  // MARK: - Files
+
+  struct Stored: Codable {
+    var name: String
+    var tempo: Double
+    var tokens: [String]
+    var offsets: [Double]
+    var durations: [Double]
+    var velocities: [Int]
+    var notes: [[Double]]?  // [pitch, start, duration, velocity] when not derived from the events
+  }
+
+  /// JSON: `{"name", "tempo", "tokens", "offsets", "durations", "velocities"}` (+ `notes` for melodies
+  /// read from MIDI files).
+  public func json(includeNotes: Bool) throws -> [UInt8] {
+    let stored = Stored(
+      name: name, tempo: tempo, tokens: tokens, offsets: offsets, durations: events.map(\.duration),
+      velocities: events.map(\.velocity),
+      notes: includeNotes ? notes.map { [Double($0.pitch), $0.start, $0.duration, Double($0.velocity)] } : nil)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return Array(try encoder.encode(stored))
+  }
+
+  /// Reads the JSON `json(includeNotes:)` writes; `file` names it in errors.
+  public static func fromJSON(_ data: Data, file: String) throws -> MelodyObject {
+    let s: Stored
+    do { s = try JSONDecoder().decode(Stored.self, from: data) } catch {
+      throw NotebookError.io("'\(file)' is not a melody JSON file ({\"tokens\": [...], \"offsets\": [...]}): \(error)")
+    }
+    let n = s.tokens.count
+    guard s.offsets.count == n else {
+      throw NotebookError.io("'\(file)': \(n) tokens but \(s.offsets.count) offsets")
+    }
+    let durations = s.durations.count == n ? s.durations : [Double](repeating: defaultNoteLength, count: n)
+    let velocities = s.velocities.count == n ? s.velocities : [Int](repeating: 90, count: n)
+    let events = (0..<n).map { Event(token: s.tokens[$0], offset: s.offsets[$0], duration: durations[$0],
+                                     velocity: velocities[$0]) }
+    if let raw = s.notes {
+      let notes = raw.filter { $0.count == 4 }.map {
+        NoteEvent(pitch: Int($0[0]), start: $0[1], duration: $0[2], velocity: Int($0[3]))
+      }
+      return MelodyObject(name: s.name, events: events, tempo: s.tempo, notes: notes)
+    }
+    do {
+      return try MelodyObject(name: s.name, events: events, tempo: s.tempo)
+    } catch {
+      throw NotebookError.io("'\(file)': \(error)")
+    }
+  }
+
+  public func persist(into dir: String, stem: String) throws -> [String: String] {
+    let file = stem + ".melody.json"
+    try NotebookFile.write(try json(includeNotes: true), to: dir + "/" + file)
+    return ["file": file]
+  }
+
+  static func restore(_ fields: [String: String], _ dir: String) throws -> any NotebookObject {
+    guard let file = fields["file"] else { throw NotebookError.session("melody without a file") }
+    let path = dir + "/" + file
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw NotebookError.session("missing '\(path)'")
+    }
+    return try fromJSON(data, file: path)
+  }
+}
