@@ -1,7 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
+import Notebook
 
-/// `midigen repl` (placeholder until its issue lands).
-func replCommand(_ args: [String]) -> Int32 {
-  FileHandle.standardError.write("midigen repl: not yet implemented\n".data(using: .utf8)!)
-  return 2
+/// `midigen repl [NB.mgnb]`: an interactive session, optionally on a notebook (its saved session is
+/// restored; `:run` and `:keep` work on its cells). Uses readline (line editing, history in
+/// `~/.midigen_history`, tab completion) when stdin is a terminal; otherwise reads plain lines, so it can
+/// be scripted: `echo 'print(1 + 2)' | midigen repl`.
+func replCommand(_ argv: [String]) -> Int32 {
+  let usage = "usage: midigen repl [NB.mgnb] [--threads N] [--timing]"
+  let args: Args
+  do {
+    args = try Args(argv, valued: ["threads"])
+    if args.flag("help") || args.flag("h") {
+      print(usage + "\n\n" + ReplEngine.commandHelp)
+      return 0
+    }
+    try args.rejectUnknown(flags: ["timing"])
+  } catch {
+    printError("midigen repl: \(error)\n\(usage)")
+    return 2
+  }
+  guard args.positional.count <= 1 else {
+    printError("midigen repl: at most one notebook\n\(usage)")
+    return 2
+  }
+  let path = args.positional.first
+  let threads: Int?
+  do {
+    threads = args.value("threads") == nil ? nil : try args.int("threads", default: 2)
+  } catch {
+    printError("midigen repl: \(error)")
+    return 2
+  }
+
+  let interactive = isatty(STDIN_FILENO) == 1
+  let progress = ProgressBar()
+  var env = ExecutionEnvironment(
+    baseDirectory: path.map { ($0 as NSString).deletingLastPathComponent } ?? "", threads: threads,
+    progress: { progress.update($0) }, isCancelled: { ReplSignals.interrupted })
+  env.timing = args.flag("timing")
+  let library = StandardLibrary()
+  var session = Session()
+  if let path {
+    do {
+      if let saved = try SessionStore(restorers: library.restorers).load(notebook: path) {
+        session = saved
+        if interactive { print("restored the session of \(path): \(saved.variables.count) variables") }
+      }
+    } catch {
+      printError("midigen repl: \(error); starting an empty session")
+    }
+  }
+  let interpreter = Interpreter(session: session, environment: env, builtins: library.builtins)
+  let engine = ReplEngine(interpreter: interpreter, notebookPath: path, library: library)
+
+  guard interactive else {
+    engine.loop(readLine: { Swift.readLine(strippingNewline: true) }, write: { text in
+      progress.clear()
+      FileHandle.standardOutput.write(text.data(using: .utf8) ?? Data())
+    })
+    return 0
+  }
+  print("midigen repl: help() lists the built-ins, :help the commands, Ctrl-D leaves")
+  ReadlineTerminal.run(engine, progress: progress)
+  return 0
 }

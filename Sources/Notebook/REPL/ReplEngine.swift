@@ -1,0 +1,216 @@
+import Foundation
+
+/// The REPL's logic, independent of the terminal: feed it lines, it returns what to print. Handles
+/// continuation lines (input that ends too early: an open bracket, a trailing operator), the `:`
+/// commands, and completion candidates. The `midigen repl` command wraps it with readline.
+public final class ReplEngine {
+  public let interpreter: Interpreter
+  /// The open notebook (for `:cells`, `:run`, `:keep`); its file may not exist yet.
+  public let notebookPath: String?
+  let library: StandardLibrary
+  var pending: [String] = []
+  var last: (input: String, output: String)? = nil
+  /// Counts inputs, so diagnostics name them (`<repl 3>:1:5`).
+  var inputNumber = 0
+
+  public init(interpreter: Interpreter, notebookPath: String?, library: StandardLibrary = StandardLibrary()) {
+    self.interpreter = interpreter
+    self.notebookPath = notebookPath
+    self.library = library
+  }
+
+  /// What the terminal does after a line.
+  public enum Response: Equatable {
+    /// The input is unfinished: read a continuation line.
+    case more
+    /// Print this (may be empty) and read the next input.
+    case output(String)
+    case quit
+  }
+
+  public var prompt: String { pending.isEmpty ? "midigen> " : "     ...> " }
+
+  public static let commandHelp = """
+    :help            this help (help() lists the built-ins)
+    :vars            the session's variables
+    :cells           the code cells of the open notebook
+    :run N|TITLE|all run cells of the open notebook in this session
+    :keep [TITLE]    append the last input and its output to the notebook as a new code cell
+    :quit            leave (Ctrl-D too). Ctrl-C stops a training at the next step, or clears the line.
+    """
+
+  static let commands = [":help", ":vars", ":cells", ":run", ":keep", ":quit"]
+
+  /// Feeds one line of input.
+  public func feed(_ line: String) -> Response {
+    if pending.isEmpty {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if trimmed.hasPrefix(":") { return command(trimmed) }
+      if trimmed.isEmpty { return .output("") }
+    }
+    pending.append(line)
+    let source = pending.joined(separator: "\n")
+    inputNumber += 1
+    let statements: [Statement]
+    do {
+      statements = try Parser.parse(source)
+    } catch let d as Diagnostic {
+      // An unfinished input reads another line, unless that line was empty (the user gave up).
+      if d.isIncomplete && !line.trimmingCharacters(in: .whitespaces).isEmpty {
+        inputNumber -= 1
+        return .more
+      }
+      pending = []
+      return .output(d.render(file: "<repl \(inputNumber)>", lines: diagnosticLines(source)))
+    } catch {
+      pending = []
+      return .output("error: \(error)")
+    }
+    pending = []
+    let result = interpreter.run(statements: statements)
+    var text = result.output
+    if let d = result.error {
+      text += (text.isEmpty ? "" : "\n") + d.render(file: "<repl \(inputNumber)>", lines: diagnosticLines(source))
+    } else {
+      last = (source, result.output)
+    }
+    return .output(text)
+  }
+
+  /// Drops an unfinished input (Ctrl-C at a continuation prompt).
+  public func cancelInput() { pending = [] }
+
+  func command(_ text: String) -> Response {
+    let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+    let name = parts[0]
+    let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+    switch name {
+    case ":help", ":h", ":?": return .output(ReplEngine.commandHelp)
+    case ":quit", ":q", ":exit": return .quit
+    case ":vars": return .output(vars())
+    case ":cells": return .output(withNotebook { doc in cells(doc) })
+    case ":run": return .output(withNotebook { doc in try run(argument, doc) })
+    case ":keep": return .output(keep(title: argument.isEmpty ? nil : argument))
+    default:
+      var message = "unknown command '\(name)'"
+      if let near = DidYouMean.suggest(name, among: ReplEngine.commands) { message += " (did you mean '\(near)'?)" }
+      return .output(message + "; :help lists the commands")
+    }
+  }
+
+  func vars() -> String {
+    let names = interpreter.session.variables.keys.sorted()
+    guard !names.isEmpty else { return "no variables yet" }
+    return names.map { name -> String in
+      let v = interpreter.session.variables[name] ?? .nothing
+      let first = v.display.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+      let short = first.count > 70 ? String(first.prefix(69)) + "…" : first
+      return "\(name) (\(v.typeName)): \(short)"
+    }.joined(separator: "\n")
+  }
+
+  /// Reads the open notebook (an absent file is an empty notebook).
+  func readNotebook() throws -> NotebookDocument {
+    guard let path = notebookPath else {
+      throw NotebookError.io("no notebook is open (start with `midigen repl NB.mgnb`)")
+    }
+    let name = (path as NSString).lastPathComponent
+    guard FileManager.default.fileExists(atPath: path) else { return NotebookDocument(cells: [], file: name) }
+    let text = try NotebookFile.read(path)
+    do {
+      return try NotebookDocument.parse(text, file: name)
+    } catch let d as Diagnostic {
+      throw NotebookError.format(d.render(file: path, lines: diagnosticLines(text)))
+    }
+  }
+
+  func withNotebook(_ body: (NotebookDocument) throws -> String) -> String {
+    do {
+      return try body(try readNotebook())
+    } catch {
+      return "error: \(error)"
+    }
+  }
+
+  func cells(_ doc: NotebookDocument) -> String {
+    let status = NotebookStatus.entries(doc)
+    guard !status.isEmpty else { return "the notebook has no code cells" }
+    return status.map { e -> String in
+      let cell = doc.cells[doc.codeCellIndices[e.number - 1]]
+      let first = cell.trimmedSource.split(separator: "\n").first.map(String.init) ?? ""
+      let title = e.title.map { " (\($0))" } ?? ""
+      return "\(e.number)\(title) [\(e.state.rawValue)]: \(first)"
+    }.joined(separator: "\n")
+  }
+
+  func run(_ selector: String, _ doc: NotebookDocument) throws -> String {
+    guard !selector.isEmpty else { return "usage: :run N|TITLE|all" }
+    let targets = selector == "all" ? doc.codeCellIndices : [try doc.cellIndex(for: selector)]
+    let lines = diagnosticLines(doc.render())
+    var out: [String] = []
+    for i in targets {
+      let cell = doc.cells[i]
+      let n = doc.codeNumber(ofCell: i) ?? 0
+      out.append("── cell \(n)" + (cell.title.map { " (\($0))" } ?? ""))
+      let r = interpreter.run(cell.source, firstLine: cell.sourceLine)
+      if !r.output.isEmpty { out.append(r.output) }
+      if let d = r.error {
+        out.append(d.render(file: doc.file, lines: lines))
+        break
+      }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  func keep(title: String?) -> String {
+    guard let last else { return "error: nothing to keep yet (:keep appends the last successful input)" }
+    guard let path = notebookPath else { return "error: no notebook is open (start with `midigen repl NB.mgnb`)" }
+    do {
+      var doc = try readNotebook()
+      doc.appendCode(last.input, output: last.output, title: title)
+      try NotebookFile.write(doc.render(), to: path)
+      return "kept as cell \(doc.codeCellIndices.count) of \(path)"
+    } catch {
+      return "error: \(error)"
+    }
+  }
+
+  /// Completion candidates for the word `prefix`: built-ins, variables, argument labels (`top_p:`),
+  /// members (`model.hi` -> `model.history`), and `:` commands.
+  public func completions(for prefix: String) -> [String] {
+    if prefix.hasPrefix(":") { return ReplEngine.commands.filter { $0.hasPrefix(prefix) } }
+    if let dot = prefix.lastIndex(of: ".") {
+      let base = String(prefix[..<dot])
+      let partial = String(prefix[prefix.index(after: dot)...])
+      guard let v = interpreter.session.variables[base] else { return [] }
+      var names: [String] = []
+      switch v {
+      case .object(let o): names = o.memberNames
+      case .list: names = ["count", "first", "last"]
+      case .string: names = ["count"]
+      default: break
+      }
+      return names.filter { $0.hasPrefix(partial) }.map { base + "." + $0 }
+    }
+    let words = interpreter.builtinOrder + interpreter.session.variables.keys.sorted()
+      + library.labels.map { $0 + ":" }
+    var seen: Set<String> = []
+    return words.filter { $0.hasPrefix(prefix) && seen.insert($0).inserted }.sorted()
+  }
+
+  /// Runs a whole session over injected input and output (plain lines, no prompts): what
+  /// `midigen repl` does when stdin is not a terminal. Returns when input ends or on `:quit`.
+  public func loop(readLine: () -> String?, write: (String) -> Void) {
+    while let line = readLine() {
+      switch feed(line) {
+      case .more: continue
+      case .quit: return
+      case .output(let text): if !text.isEmpty { write(text + "\n") }
+      }
+    }
+    if !pending.isEmpty {
+      // Input ended inside an unfinished statement: report it.
+      if case .output(let text) = feed("") , !text.isEmpty { write(text + "\n") }
+    }
+  }
+}
