@@ -1,6 +1,0 @@
-import Testing
-@testable import NN
-
-@Suite struct NNSmokeTests {
-  @Test func moduleLinks() { #expect(Bool(true)) }
-}
