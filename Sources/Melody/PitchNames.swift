@@ -14,34 +14,36 @@ enum PitchNames {
     return classNames[pc] + String(octave)
   }
 
-  /// Parses a music21-style name: letter A-G (either case), accidentals (`#` sharp, `-` flat,
-  /// repeatable), then an octave of one or two digits. A trailing `-1`
-  /// is octave -1, as music21 writes MIDI 0...11 (`C-1` is 0, `E--1` is 3); otherwise `-` is a
-  /// flat. Returns nil when the text is not a pitch or lies outside 0...127.
+  /// Parses a music21-style name as music21 does: letter A-G (either case), accidentals (`#` sharp,
+  /// `-` flat, repeatable), then an octave of one or two digits. A `-` is always a flat, so
+  /// `E-1` is E-flat 1 (27), not E in octave -1: music21's own names for MIDI 0...11 (below the
+  /// piano's range) do not read back, and neither do ours. Returns nil when the text is not a
+  /// pitch or lies outside 0...127.
   static func parse(_ s: Substring) -> Int? {
     let u = Array(s.utf8)
     guard let first = u.first else { return nil }
-    let steps: [UInt8: Int] = [
-      UInt8(ascii: "C"): 0, UInt8(ascii: "D"): 2, UInt8(ascii: "E"): 4, UInt8(ascii: "F"): 5,
-      UInt8(ascii: "G"): 7, UInt8(ascii: "A"): 9, UInt8(ascii: "B"): 11,
-    ]
     let upper = first >= UInt8(ascii: "a") && first <= UInt8(ascii: "g") ? first - 32 : first
-    guard let step = steps[upper] else { return nil }
+    let step: Int
+    switch upper {
+    case UInt8(ascii: "C"): step = 0
+    case UInt8(ascii: "D"): step = 2
+    case UInt8(ascii: "E"): step = 4
+    case UInt8(ascii: "F"): step = 5
+    case UInt8(ascii: "G"): step = 7
+    case UInt8(ascii: "A"): step = 9
+    case UInt8(ascii: "B"): step = 11
+    default: return nil
+    }
     var end = u.count
-    var octave: Int
-    // Octave: trailing digits, or the special trailing "-1".
+    var octave = 0
+    // Octave: the trailing digits.
     var digitsStart = end
     while digitsStart > 1 && u[digitsStart - 1] >= UInt8(ascii: "0") && u[digitsStart - 1] <= UInt8(ascii: "9") {
       digitsStart -= 1
     }
     guard digitsStart < end, end - digitsStart <= 2 else { return nil }
-    octave = 0
     for i in digitsStart..<end { octave = octave * 10 + Int(u[i] - UInt8(ascii: "0")) }
     end = digitsStart
-    if octave == 1 && end >= 2 && u[end - 1] == UInt8(ascii: "-") {
-      octave = -1
-      end -= 1
-    }
     var alter = 0
     for i in 1..<end {
       switch u[i] {

@@ -1,6 +1,0 @@
-import Testing
-@testable import Melody
-
-@Suite struct MelodySmokeTests {
-  @Test func moduleLinks() { #expect(Bool(true)) }
-}
