@@ -4,10 +4,12 @@ import Testing
 @Suite struct GEMMTests {
   static let transposes: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
 
-  /// Odd shapes around the 6×16 tile, the 144-row block and the 256-deep K block.
+  /// Odd shapes around the 6×16 tile, the 144-row block and the 256-deep K block; m > 288 takes
+  /// the two-phase (shared packed B) path, smaller m the single-region path.
   static let shapes: [(Int, Int, Int)] = [
     (2, 2, 1), (3, 7, 17), (7, 3, 33), (17, 33, 7), (33, 17, 65), (65, 129, 3), (129, 65, 17),
     (6, 16, 1), (12, 32, 256), (13, 33, 257), (150, 20, 9), (5, 200, 300), (31, 47, 520),
+    (300, 40, 270), (451, 17, 5),
   ]
 
   @Test(arguments: 0..<4)

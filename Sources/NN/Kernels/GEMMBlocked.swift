@@ -14,8 +14,6 @@ enum GEMMBlocked {
   nonisolated(unsafe) static var kcMax = 256
   /// Row block: mc×kc packed A (≈ 144 KiB) stays in L2 (512 KiB per core).
   nonisolated(unsafe) static var mcMax = 144
-  /// When op(B) is B (not transposed), read full 16-column panels in place instead of packing.
-  nonisolated(unsafe) static var readBInPlace = false
 
   static func run(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
@@ -30,7 +28,8 @@ enum GEMMBlocked {
     // The output grid: row blocks of whole micro-panels, equal-sized; split columns when the
     // row blocks alone cannot keep the threads busy.
     var rowBlocks = (m + mcMax - 1) / mcMax
-    let wanted = threads > 1 ? 4 * threads : 1
+    let small = rowBlocks <= 2
+    let wanted = threads > 1 ? (small ? 2 : 4) * threads : 1
     var colBlocks = rowBlocks < wanted ? min(nPanels, (wanted + rowBlocks - 1) / rowBlocks) : 1
     let rowPanelsPerBlock = (mPanels + rowBlocks - 1) / rowBlocks
     rowBlocks = (mPanels + rowPanelsPerBlock - 1) / rowPanelsPerBlock
@@ -38,14 +37,41 @@ enum GEMMBlocked {
     colBlocks = (nPanels + colPanelsPerBlock - 1) / colPanelsPerBlock
     let sharedA = colBlocks > 1
 
-    let inPlace = readBInPlace && !transB
-    let ragged = n % nr != 0
-    // Panels of op(B) that get packed: all of them, or (in place) only the ragged last one.
-    let packedPanels = inPlace ? (ragged ? 1 : 0) : nPanels
-    let firstPacked = nPanels - packedPanels
     let kcTop = min(kcMax, k)
 
-    Scratch.withFloats(kcTop * nr * packedPanels) { packedB in
+    if small {
+      // Small m (e.g. a GRU step, m = batch): one parallel region; each cell runs the whole K loop,
+      // packing its own rows of A and its own panels of B (no barrier between K blocks).
+      Parallel.forEach(rowBlocks * colBlocks, threads: threads) { cell in
+        let ib = cell / colBlocks, jb = cell % colBlocks
+        let ip0 = ib * rowPanelsPerBlock, ip1 = min(mPanels, ip0 + rowPanelsPerBlock)
+        let jp0 = jb * colPanelsPerBlock, jp1 = min(nPanels, jp0 + colPanelsPerBlock)
+        let aSize = (ip1 - ip0) * mr * kcTop, bSize = (jp1 - jp0) * nr * kcTop
+        Scratch.withFloats(aSize + bSize + mr * nr) { scratch in
+          let packedA = scratch, packedB = scratch + aSize, tile = scratch + aSize + bSize
+          var p0 = 0
+          while p0 < k {
+            let kc = min(kcMax, k - p0)
+            GEMMPacking.packA(
+              transA: transA, a: a, lda: lda, i0: ip0 * mr, rows: min(m, ip1 * mr) - ip0 * mr,
+              p0: p0, kc: kc, dst: packedA)
+            for jp in jp0..<jp1 {
+              GEMMPacking.packBPanel(
+                transB: transB, b: b, ldb: ldb, p0: p0, kc: kc, j0: jp * nr, cols: min(nr, n - jp * nr),
+                dst: packedB + (jp - jp0) * kc * nr)
+            }
+            sweep(
+              kc: kc, packedA: packedA, ip0: ip0, ip1: ip1, m: m, jp0: jp0, jp1: jp1, n: n,
+              bPanel: { jp in (UnsafePointer(packedB + (jp - jp0) * kc * nr), nr) },
+              alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc, tile: tile)
+            p0 += kc
+          }
+        }
+      }
+      return
+    }
+
+    Scratch.withFloats(kcTop * nr * nPanels) { packedB in
       Scratch.withFloats(sharedA ? kcTop * mr * mPanels : 0) { sharedPackedA in
         var p0 = 0
         while p0 < k {
@@ -53,16 +79,15 @@ enum GEMMBlocked {
           let betaNow: Float = p0 == 0 ? beta : 1
 
           // Phase 1: pack op(B) panels (and the shared A), split into a few jobs.
-          let bJobs = packedPanels == 0 ? 0 : min(packedPanels, 2 * threads)
+          let bJobs = min(nPanels, 2 * threads)
           let aJobs = sharedA ? min(mPanels, 2 * threads) : 0
           Parallel.forEach(bJobs + aJobs, threads: threads) { job in
             if job < bJobs {
-              let lo = packedPanels * job / bJobs, hi = packedPanels * (job + 1) / bJobs
-              for q in lo..<hi {
-                let jp = firstPacked + q
+              let lo = nPanels * job / bJobs, hi = nPanels * (job + 1) / bJobs
+              for jp in lo..<hi {
                 GEMMPacking.packBPanel(
                   transB: transB, b: b, ldb: ldb, p0: p0, kc: kc, j0: jp * nr,
-                  cols: min(nr, n - jp * nr), dst: packedB + q * kc * nr)
+                  cols: min(nr, n - jp * nr), dst: packedB + jp * kc * nr)
               }
             } else {
               let aj = job - bJobs
@@ -92,32 +117,42 @@ enum GEMMBlocked {
                   p0: p0, kc: kc, dst: scratch)
                 packedA = UnsafePointer(scratch)
               }
-              for jp in jp0..<jp1 {
-                let j0 = jp * nr, cols = min(nr, n - j0)
-                let bPanel: UnsafePointer<Float>, bStride: Int
-                if jp < firstPacked {
-                  bPanel = b + p0 * ldb + j0; bStride = ldb
-                } else {
-                  bPanel = UnsafePointer(packedB + (jp - firstPacked) * kc * nr); bStride = nr
-                }
-                for ip in ip0..<ip1 {
-                  let i0 = ip * mr, rows = min(mr, m - i0)
-                  let aPanel = packedA + (ip - ip0) * mr * kc
-                  let cTile = c + i0 * ldc + j0
-                  if rows == mr && cols == nr {
-                    MicroKernel.full(
-                      kc: kc, a: aPanel, b: bPanel, bStride: bStride, c: cTile, ldc: ldc,
-                      alpha: alpha, beta: betaNow)
-                  } else {
-                    MicroKernel.edge(
-                      kc: kc, a: aPanel, b: bPanel, bStride: bStride, c: cTile, ldc: ldc,
-                      alpha: alpha, beta: betaNow, rows: rows, cols: cols, tile: tile)
-                  }
-                }
-              }
+              sweep(
+                kc: kc, packedA: packedA, ip0: ip0, ip1: ip1, m: m, jp0: jp0, jp1: jp1, n: n,
+                bPanel: { jp in (UnsafePointer(packedB + jp * kc * nr), nr) },
+                alpha: alpha, beta: betaNow, c: c, ldc: ldc, tile: tile)
             }
           }
           p0 += kc
+        }
+      }
+    }
+  }
+
+  /// Runs the micro-kernels over row panels `ip0..<ip1` (packed consecutively at `packedA`) ×
+  /// column panels `jp0..<jp1` (`bPanel(jp)` gives the panel's first row and row stride), column
+  /// panel by column panel so each B panel stays in L1 while the A block streams from L2.
+  @inline(__always)
+  static func sweep(
+    kc: Int, packedA: UnsafePointer<Float>, ip0: Int, ip1: Int, m: Int, jp0: Int, jp1: Int, n: Int,
+    bPanel: (Int) -> (UnsafePointer<Float>, Int), alpha: Float, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int, tile: UnsafeMutablePointer<Float>
+  ) {
+    let mr = MicroKernel.mr, nr = MicroKernel.nr
+    for jp in jp0..<jp1 {
+      let j0 = jp * nr, cols = min(nr, n - j0)
+      let (bp, bStride) = bPanel(jp)
+      for ip in ip0..<ip1 {
+        let i0 = ip * mr, rows = min(mr, m - i0)
+        let aPanel = packedA + (ip - ip0) * mr * kc
+        let cTile = c + i0 * ldc + j0
+        if rows == mr && cols == nr {
+          MicroKernel.full(
+            kc: kc, a: aPanel, b: bp, bStride: bStride, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
+        } else {
+          MicroKernel.edge(
+            kc: kc, a: aPanel, b: bp, bStride: bStride, c: cTile, ldc: ldc, alpha: alpha, beta: beta,
+            rows: rows, cols: cols, tile: tile)
         }
       }
     }

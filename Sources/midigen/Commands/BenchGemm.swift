@@ -1,5 +1,120 @@
-/// `midigen bench gemm` (placeholder until its issue lands).
+import Foundation
+import NN
+
+/// `midigen bench gemm [--m M --n N --k K] [--ta] [--tb] [--threads N] [--runs N]`
+///
+/// Times `GEMM.sgemm` and prints GFLOP/s (FLOPs = 2·m·n·k per call; median over `--runs` runs,
+/// each run repeating the call for at least ~25 ms). Without `--m/--n/--k` it runs the shapes of the
+/// GRUNet training step (H 256, B 64, T 256, V 360) and of sampling (batch 1). Without
+/// `--threads` each shape is timed on 1 and on 2 threads.
 func benchGemm(_ args: [String]) -> Int32 {
-  printError("midigen bench: 'gemm' not yet implemented")
-  return 2
+  do {
+    let opts = try Args(args, valued: ["m", "n", "k", "threads", "runs"])
+    if opts.flag("help") {
+      print("usage: midigen bench gemm [--m M --n N --k K] [--ta] [--tb] [--threads N] [--runs N]")
+      return 0
+    }
+    try opts.rejectUnknown(flags: ["ta", "tb", "help"])
+    let runs = max(1, try opts.int("runs", default: 5))
+    var shapes: [GemmShape]
+    if opts.value("m") != nil || opts.value("n") != nil || opts.value("k") != nil {
+      let m = try opts.int("m", default: 256), n = try opts.int("n", default: 256)
+      let k = try opts.int("k", default: 256)
+      guard m > 0, n > 0, k > 0 else { throw ArgsError("--m, --n, --k must be positive") }
+      shapes = [GemmShape("custom", m, n, k, opts.flag("ta"), opts.flag("tb"))]
+    } else {
+      shapes = GemmShape.training
+    }
+    let threadCounts: [Int]
+    if let t = opts.value("threads") {
+      guard let n = Int(t), n > 0 else { throw ArgsError("--threads expects a positive integer") }
+      threadCounts = [n]
+    } else {
+      threadCounts = [1, 2]
+    }
+    var header = "shape".padding(toLength: 26, withPad: " ", startingAt: 0) + "    m     n     k op"
+    for t in threadCounts { header += "  \(t)T GFLOP/s    ms" }
+    print(header)
+    let saved = Parallel.threads
+    defer { Parallel.threads = saved }
+    for s in shapes {
+      var line = s.name.padding(toLength: 26, withPad: " ", startingAt: 0)
+      line += String(format: "%5d %5d %5d %@%@", s.m, s.n, s.k, s.ta ? "T" : "N", s.tb ? "T" : "N")
+      for t in threadCounts {
+        Parallel.threads = t
+        let sec = s.time(runs: runs)
+        let gflops = 2 * Double(s.m) * Double(s.n) * Double(s.k) / sec / 1e9
+        line += String(format: "  %11.1f %7.3f", gflops, sec * 1e3)
+      }
+      print(line)
+    }
+    return 0
+  } catch {
+    printError("midigen bench gemm: \(error)")
+    return 2
+  }
+}
+
+/// One benchmarked product `C[m,n] = op(A)[m,k] · op(B)[k,n]`.
+struct GemmShape {
+  let name: String
+  let m: Int, n: Int, k: Int
+  let ta: Bool, tb: Bool
+  init(_ name: String, _ m: Int, _ n: Int, _ k: Int, _ ta: Bool, _ tb: Bool) {
+    (self.name, self.m, self.n, self.k, self.ta, self.tb) = (name, m, n, k, ta, tb)
+  }
+
+  /// The products of one GRUNet training step (B·T = 16384 rows) and of a batch-1 sampling step.
+  static let training: [GemmShape] = [
+    GemmShape("gru step h·Whhᵀ (B 64)", 64, 768, 256, false, true),
+    GemmShape("gru step h·Whh (B 64, pre-T)", 64, 768, 256, false, false),
+    GemmShape("gru step dG·Whh (bwd)", 64, 256, 768, false, false),
+    GemmShape("input proj X·Wihᵀ", 16384, 768, 256, false, true),
+    GemmShape("input dX = dG·Wih", 16384, 256, 768, false, false),
+    GemmShape("weight grad dGᵀ·X", 768, 256, 16384, true, false),
+    GemmShape("logits Y·Wcᵀ", 16384, 360, 256, false, true),
+    GemmShape("logits dY = dL·Wc", 16384, 256, 360, false, false),
+    GemmShape("logits dWc = dLᵀ·Y", 360, 256, 16384, true, false),
+    GemmShape("sample gemv h·Whhᵀ (B 1)", 1, 768, 256, false, true),
+    GemmShape("sample gemv h·Whh (B 1)", 1, 768, 256, false, false),
+  ]
+
+  /// Median seconds per call over `runs` runs.
+  func time(runs: Int) -> Double {
+    var state: UInt32 = 12345
+    func next() -> Float {
+      state = state &* 1_664_525 &+ 1_013_904_223
+      return Float(state >> 8) / Float(1 << 23) - 1
+    }
+    let a = (0..<(m * k)).map { _ in next() }
+    let b = (0..<(k * n)).map { _ in next() }
+    var c = [Float](repeating: 0, count: m * n)
+    let lda = ta ? m : k, ldb = tb ? k : n
+    var samples: [Double] = []
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        c.withUnsafeMutableBufferPointer { pc in
+          let pa = pa.baseAddress!, pb = pb.baseAddress!, pc = pc.baseAddress!
+          let call = {
+            GEMM.sgemm(
+              transA: ta, transB: tb, m: m, n: n, k: k, alpha: 1, a: pa, lda: lda,
+              b: pb, ldb: ldb, beta: 0, c: pc, ldc: n)
+          }
+          // Warm up, and size the repetitions so one run lasts at least ~25 ms.
+          var t0 = DispatchTime.now().uptimeNanoseconds
+          call()
+          let once = max(1, DispatchTime.now().uptimeNanoseconds - t0)
+          let reps = max(1, Int(25_000_000 / once))
+          for _ in 0..<runs {
+            t0 = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<reps { call() }
+            let dt = DispatchTime.now().uptimeNanoseconds - t0
+            samples.append(Double(dt) / 1e9 / Double(reps))
+          }
+        }
+      }
+    }
+    samples.sort()
+    return samples[samples.count / 2]
+  }
 }
