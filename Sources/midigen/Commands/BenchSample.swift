@@ -1,5 +1,49 @@
-/// `midigen bench sample` (placeholder until its issue lands).
-func benchSample(_ args: [String]) -> Int32 {
-  printError("midigen bench: 'sample' not yet implemented")
-  return 2
+import Foundation
+import NN
+
+/// `midigen bench sample [--hidden H] [--layers L] [--vocab V] [--length N] [--runs N] [--top-p P] [--threads N]`
+///
+/// Times `Sampler.sample` for one melody (batch 1) from a fresh GRUNet: one warm-up run, then N runs;
+/// prints the median tokens/s.
+func benchSample(_ argv: [String]) -> Int32 {
+  do {
+    let args = try Args(argv, valued: ["hidden", "layers", "vocab", "length", "runs", "top-p", "threads", "count"])
+    try args.rejectUnknown(flags: ["help"])
+    if args.flag("help") || !args.positional.isEmpty {
+      printError("usage: midigen bench sample [--hidden 256] [--layers 2] [--vocab 360] [--length 512] [--runs 5] "
+        + "[--top-p 0.6] [--threads 2] [--count 1]")
+      return args.flag("help") ? 0 : 2
+    }
+    let H = try args.int("hidden", default: 256), L = try args.int("layers", default: 2)
+    let V = try args.int("vocab", default: 360), length = try args.int("length", default: 512)
+    let runs = try args.int("runs", default: 5), threads = try args.int("threads", default: 2)
+    let count = try args.int("count", default: 1)
+    let topP = Float(try args.double("top-p", default: 0.6))
+    guard H >= 1, L >= 1, V >= 2, length >= 1, runs >= 1, threads >= 1, count >= 1 else {
+      throw ArgsError("all sizes must be positive (vocab >= 2)")
+    }
+    let model = GRUNet(config: GRUConfig(vocabSize: V, hidden: H, layers: L),
+                       vocab: ["<PAD>"] + (1..<V).map { "t\($0)" }, seed: 1)
+    Parallel.threads = threads
+    var o = SampleOptions()
+    o.length = length; o.topP = topP; o.count = count
+    _ = try Sampler.sample(model, options: o)
+    var times: [Double] = []
+    for r in 0..<runs {
+      o.seed = UInt64(r + 1)
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      _ = try Sampler.sample(model, options: o)
+      times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    }
+    times.sort()
+    let med = times[times.count / 2]
+    print("bench sample: H \(H), layers \(L), vocab \(V), length \(length), batch \(count), top-p \(topP), "
+      + "threads \(threads)")
+    print(String(format: "  %.0f tokens/s (median of %d runs: %.2f ms per melody; min %.2f, max %.2f)",
+                 Double(length * count) / med, runs, med * 1e3, times[0] * 1e3, times[times.count - 1] * 1e3))
+    return 0
+  } catch {
+    printError("midigen bench sample: \(error)")
+    return 2
+  }
 }

@@ -1,5 +1,53 @@
-/// `midigen bench train` (placeholder until its issue lands).
-func benchTrain(_ args: [String]) -> Int32 {
-  printError("midigen bench: 'train' not yet implemented")
-  return 2
+import Foundation
+import NN
+
+/// `midigen bench train [--hidden H] [--layers L] [--batch B] [--seq T] [--vocab V] [--steps N] [--threads N]`
+///
+/// Times full training steps (forward, backward, clipping, Adam) of a fresh GRUNet on random tokens:
+/// one warm-up step, then N timed steps; prints the median ms/step, tokens/s, GEMM GFLOP/s and peak RSS.
+func benchTrain(_ argv: [String]) -> Int32 {
+  do {
+    let args = try Args(argv, valued: ["hidden", "layers", "batch", "seq", "vocab", "steps", "threads", "dropout"])
+    try args.rejectUnknown(flags: ["help"])
+    if args.flag("help") || !args.positional.isEmpty {
+      printError("usage: midigen bench train [--hidden 256] [--layers 2] [--batch 64] [--seq 256] [--vocab 360] "
+        + "[--steps 3] [--threads 2] [--dropout 0.2]")
+      return args.flag("help") ? 0 : 2
+    }
+    let H = try args.int("hidden", default: 256), L = try args.int("layers", default: 2)
+    let B = try args.int("batch", default: 64), T = try args.int("seq", default: 256)
+    let V = try args.int("vocab", default: 360), steps = try args.int("steps", default: 3)
+    let threads = try args.int("threads", default: 2)
+    let dropout = Float(try args.double("dropout", default: 0.2))
+    guard H >= 1, L >= 1, B >= 1, T >= 1, V >= 2, steps >= 1, threads >= 1 else {
+      throw ArgsError("all sizes must be positive (vocab >= 2)")
+    }
+    let config = GRUConfig(vocabSize: V, hidden: H, layers: L, dropout: dropout)
+    let model = GRUNet(config: config, vocab: ["<PAD>"] + (1..<V).map { "t\($0)" }, seed: 1)
+    let data = BenchSupport.randomSequences(count: 32, length: 2 * T + 1, vocabSize: V, seed: 2)
+    var o = TrainOptions()
+    o.steps = steps + 1; o.batch = B; o.seq = T; o.valid = 0; o.threads = threads
+    var stamps: [UInt64] = [DispatchTime.now().uptimeNanoseconds]
+    _ = try Trainer.train(model, on: data, options: o) { _ in
+      stamps.append(DispatchTime.now().uptimeNanoseconds)
+      return true
+    }
+    var times = (1..<stamps.count).map { Double(stamps[$0] - stamps[$0 - 1]) / 1e9 }
+    let warm = times.removeFirst()
+    times.sort()
+    let med = times[times.count / 2]
+    let flops = BenchSupport.trainingStepGEMMFlops(config, batch: B, seq: T)
+    print("bench train: H \(H), layers \(L), batch \(B), seq \(T), vocab \(V), threads \(threads), "
+      + "\(model.parameterCount) parameters")
+    print(String(format: "  %.1f ms/step (median of %d; min %.1f, max %.1f; warm-up %.1f)", med * 1e3, times.count,
+                 times[0] * 1e3, times[times.count - 1] * 1e3, warm * 1e3))
+    print(String(format: "  %.0f tokens/s (batch*seq positions per second)", Double(B * T) / med))
+    print(String(format: "  %.1f GFLOP/s (%.2f GFLOP/step: 2*m*n*k of every forward+backward GEMM; "
+      + "element-wise work not counted)", flops / med / 1e9, flops / 1e9))
+    if let rss = BenchSupport.peakRSS() { print(String(format: "  peak RSS %.0f MB (VmHWM)", Double(rss) / 1e6)) }
+    return 0
+  } catch {
+    printError("midigen bench train: \(error)")
+    return 2
+  }
 }
