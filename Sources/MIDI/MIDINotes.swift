@@ -41,30 +41,45 @@ extension MIDIFile {
   /// `includeDrums`. In format 2 the tracks are independent sequences and are laid one after another.
   public func extractNotes(includeDrums: Bool = false) -> NoteExtraction {
     var notes: [MIDINote] = []
+    notes.reserveCapacity(noteOnCount)
     var unterminated = 0
     var stray = 0
     var trackOffset = 0
-    // Open notes per (channel, pitch): indices into `notes`, oldest first.
-    var open = [[Int]](repeating: [], count: 16 * 128)
+    // Sounding notes per key (channel << 7 | pitch) as FIFO linked lists of indices into `notes`:
+    // head/tail per key, `next` per note (-1 = none). Flat arrays of trivial values: no per-key
+    // allocation.
+    var head = [Int32](repeating: -1, count: 16 * 128)
+    var tail = [Int32](repeating: -1, count: 16 * 128)
+    var next: [Int32] = []
+    next.reserveCapacity(notes.capacity)
     for (ti, track) in tracks.enumerated() {
       var openKeys: [Int] = []
       for e in track.events {
-        let tick = e.tick + trackOffset
         switch e.kind {
         case .noteOn(let ch, let key, let vel) where vel > 0:
           if ch == 9 && !includeDrums { continue }
           let k = Int(ch) << 7 | Int(key & 0x7F)
-          if open[k].isEmpty { openKeys.append(k) }
-          open[k].append(notes.count)
+          let i = Int32(notes.count)
+          if head[k] < 0 {
+            head[k] = i
+            openKeys.append(k)
+          } else {
+            next[Int(tail[k])] = i
+          }
+          tail[k] = i
+          next.append(-1)
+          let tick = e.tick + trackOffset
           notes.append(
             MIDINote(pitch: Int(key), velocity: Int(vel), channel: Int(ch), track: ti, startTick: tick, endTick: -1))
         case .noteOn(let ch, let key, _), .noteOff(let ch, let key, _):
           if ch == 9 && !includeDrums { continue }
           let k = Int(ch) << 7 | Int(key & 0x7F)
-          if open[k].isEmpty {
+          let i = Int(head[k])
+          if i < 0 {
             stray += 1
           } else {
-            notes[open[k].removeFirst()].endTick = tick
+            notes[i].endTick = e.tick + trackOffset
+            head[k] = next[i]
           }
         default:
           continue
@@ -72,17 +87,19 @@ extension MIDIFile {
       }
       let trackEnd = track.endTick + trackOffset
       for k in openKeys {
-        for i in open[k] {
+        var i = Int(head[k])
+        while i >= 0 {
           notes[i].endTick = trackEnd
           unterminated += 1
+          i = Int(next[i])
         }
-        open[k].removeAll(keepingCapacity: true)
+        head[k] = -1
       }
       if format == 2 { trackOffset = trackEnd }
     }
-    notes.sort {
-      ($0.startTick, $0.pitch, $0.track, $0.channel) < ($1.startTick, $1.pitch, $1.track, $1.channel)
-    }
+    // Sort by (start, pitch, track, channel); the last three packed in one integer.
+    @inline(__always) func minor(_ n: MIDINote) -> Int { n.pitch << 24 | n.track << 4 | n.channel }
+    notes.sort { ($0.startTick, minor($0)) < ($1.startTick, minor($1)) }
     return NoteExtraction(notes: notes, unterminated: unterminated, strayNoteOffs: stray)
   }
 

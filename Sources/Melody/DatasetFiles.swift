@@ -28,20 +28,39 @@ enum DatasetFiles {
     return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
   }
 
+  /// MIDI files under `path`, recursively (symbolic links are not followed into directories).
   static func directory(_ path: String) throws -> [String] {
-    guard let e = FileManager.default.enumerator(atPath: path) else {
-      throw MelodyError.io(path: path, message: "cannot list directory")
-    }
     var out: [String] = []
-    let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-    while let rel = e.nextObject() as? String {
-      let ext = (rel as NSString).pathExtension.lowercased()
-      if extensions.contains(ext) {
-        let full = base + "/" + rel
-        if !isDirectory(full) { out.append(full) }
+    let base = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+    try walk(base, into: &out, depth: 0)
+    return out.sorted()
+  }
+
+  private static func walk(_ dir: String, into out: inout [String], depth: Int) throws {
+    guard depth < 64 else { return }
+    guard let d = opendir(dir) else {
+      throw MelodyError.io(path: dir, message: "cannot list directory: \(String(cString: strerror(errno)))")
+    }
+    defer { closedir(d) }
+    while let entry = readdir(d) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+      }
+      if name == "." || name == ".." { continue }
+      let full = dir + "/" + name
+      var type = Int32(entry.pointee.d_type)
+      if type == Int32(DT_UNKNOWN) || type == Int32(DT_LNK) {
+        var st = stat()
+        guard stat(full, &st) == 0 else { continue }
+        type = (st.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : Int32(DT_REG)
+        if entry.pointee.d_type == UInt8(DT_LNK) && type == Int32(DT_DIR) { continue }
+      }
+      if type == Int32(DT_DIR) {
+        try walk(full, into: &out, depth: depth + 1)
+      } else if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
+        out.append(full)
       }
     }
-    return out.sorted()
   }
 
   static func glob(_ pattern: String) throws -> [String] {

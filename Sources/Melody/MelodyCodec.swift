@@ -15,38 +15,36 @@ public enum MelodyCodec {
     let div = max(1, file.division)
     // Round half up on the grid, in integers: step = round(tick * q / div).
     @inline(__always) func steps(_ ticks: Int) -> Int { (2 * ticks * q + div) / (2 * div) }
-    var onsets = [Int](repeating: 0, count: notes.count)
-    for i in notes.indices { onsets[i] = steps(notes[i].startTick) }
-    // Notes are sorted by tick; rounding keeps that order, but sort by (step, pitch) for chords.
-    var order = Array(notes.indices)
-    order.sort { (onsets[$0], notes[$0].pitch) < (onsets[$1], notes[$1].pitch) }
-
+    // Notes come sorted by start tick, and rounding keeps that order, so equal steps are adjacent.
     var events: [Event] = []
     events.reserveCapacity(notes.count)
     var previousStep = 0
     var i = 0
     var pitches: [Int] = []
-    while i < order.count {
-      let step = onsets[order[i]]
+    while i < notes.count {
+      let step = steps(notes[i].startTick)
       var mask = 0
       var longest = 0
       var loudest = 0
       pitches.removeAll(keepingCapacity: true)
-      while i < order.count && onsets[order[i]] == step {
-        let n = notes[order[i]]
-        if pitches.last != n.pitch { pitches.append(n.pitch) }
+      while i < notes.count && steps(notes[i].startTick) == step {
+        let n = notes[i]
+        pitches.append(n.pitch)
         mask |= 1 << (n.pitch % 12)
         longest = max(longest, n.durationTicks)
         loudest = max(loudest, n.velocity)
         i += 1
       }
       let token: String
-      if pitches.count == 1 {
+      if pitches.count == 1 || pitches.allSatisfy({ $0 == pitches[0] }) {
         token = PitchNames.name(pitches[0])
       } else if options.chords == .normalOrder {
         token = NormalOrder.tokens[mask]
       } else {
-        token = pitches.map(String.init).joined(separator: ".")
+        pitches.sort()
+        var distinct: [Int] = []
+        for p in pitches where distinct.last != p { distinct.append(p) }
+        token = distinct.map(String.init).joined(separator: ".")
       }
       let offset = events.isEmpty ? 0 : Double(step - previousStep) / Double(q)
       let duration = Double(max(1, steps(longest))) / Double(q)
