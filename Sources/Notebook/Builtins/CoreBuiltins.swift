@@ -54,9 +54,9 @@ enum CoreBuiltins {
         }
         return .string(b.help).asText
       case .object(let o):
-        return .string("a \(o.typeName); members: " + o.memberNames.joined(separator: ", ")).asText
+        return .string("\(o.aTypeName); members: " + o.memberNames.joined(separator: ", ")).asText
       case let v:
-        return .string("a \(v.typeName)").asText
+        return .string("\(v.aTypeName)").asText
       }
     }
   }

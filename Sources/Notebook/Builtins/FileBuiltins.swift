@@ -22,12 +22,12 @@ enum FileBuiltins {
       let p = try call.path(1, "a file path")
       let ext = (p.written as NSString).pathExtension.lowercased()
       guard case .object(let o) = v.value else {
-        throw Diagnostic("save() cannot write a \(v.value.typeName); it saves melodies, models, datasets and charts",
+        throw Diagnostic("save() cannot write \(v.value.aTypeName); it saves melodies, models, datasets and charts",
                          at: v.range)
       }
       func allowed(_ exts: [String]) throws {
         guard exts.contains(ext) else {
-          throw Diagnostic("a \(o.typeName) is saved as " + exts.map { "." + $0 }.joined(separator: ", ")
+          throw Diagnostic("\(o.aTypeName) is saved as " + exts.map { "." + $0 }.joined(separator: ", ")
                              + "; got '\(p.written)'", at: p.range)
         }
       }
@@ -57,7 +57,7 @@ enum FileBuiltins {
           try makeFolder(dir)
           try NotebookFile.write(ext == "svg" ? c.svg : c.text + "\n", to: p.resolved)
         default:
-          throw Diagnostic("save() cannot write a \(o.typeName); it saves melodies, models, datasets and charts",
+          throw Diagnostic("save() cannot write \(o.aTypeName); it saves melodies, models, datasets and charts",
                            at: v.range)
         }
       } catch let d as Diagnostic {

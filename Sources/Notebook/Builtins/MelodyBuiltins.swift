@@ -97,7 +97,7 @@ enum MelodyBuiltins {
       if let d = o as? DatasetObject { return d.dataset.vocab }
       if let m = o as? ModelObject { return m.vocabulary }
     }
-    throw Diagnostic("\(call.name)() expects a vocabulary, model or dataset as argument \(i + 1), got a "
-                       + a.value.typeName, at: a.range)
+    throw Diagnostic("\(call.name)() expects a vocabulary, model or dataset as argument \(i + 1), got "
+                       + a.value.aTypeName, at: a.range)
   }
 }

@@ -15,7 +15,7 @@ enum PlotBuiltin {
       let a = try call.argument(0, "a model, melody or dataset")
       let title = try call.optionalString("title")
       guard case .object(let o) = a.value else {
-        throw Diagnostic("plot() draws a model, melody or dataset, got a \(a.value.typeName)", at: a.range)
+        throw Diagnostic("plot() draws a model, melody or dataset, got \(a.value.aTypeName)", at: a.range)
       }
       switch o {
       case let m as ModelObject: return .object(ChartObject(loss(m.net.history, title: title ?? "loss")))
@@ -25,7 +25,7 @@ enum PlotBuiltin {
         return .object(ChartObject(PianoRoll.make(title: title ?? m.name, notes: notes)))
       case let d as DatasetObject: return .object(ChartObject(dataset(d, title: title ?? d.path)))
       default:
-        throw Diagnostic("plot() draws a model, melody or dataset, got a \(o.typeName)", at: a.range)
+        throw Diagnostic("plot() draws a model, melody or dataset, got \(o.aTypeName)", at: a.range)
       }
     }
   }

@@ -43,7 +43,7 @@ enum SampleBuiltin {
     var prime: MelodyObject? = nil
     if let a = call.labelled["prime"] {
       guard case .object(let p) = a.value, let m = p as? MelodyObject else {
-        throw Diagnostic("prime must be a melody, got a \(a.value.typeName)", at: a.range)
+        throw Diagnostic("prime must be a melody, got \(a.value.aTypeName)", at: a.range)
       }
       guard m.count > 0 else { throw Diagnostic("the prime melody is empty", at: a.range) }
       do {

@@ -132,7 +132,7 @@ public struct SessionStore {
       let safe = String(stem.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" })
       return .object(type: o.typeName, fields: try o.persist(into: dir, stem: "\(safe)-\(counter)"))
     case .object(let o):
-      throw NotebookError.session("a \(o.typeName) cannot be saved in a session")
+      throw NotebookError.session("\(o.aTypeName) cannot be saved in a session")
     }
   }
 

@@ -29,7 +29,7 @@ enum Arithmetic {
     case (.list(let x), .list(let y)) where op == "+":
       return .list(x + y)
     default:
-      throw Diagnostic("cannot apply '\(op)' to a \(a.typeName) and a \(b.typeName)", at: range)
+      throw Diagnostic("cannot apply '\(op)' to \(a.aTypeName) and \(b.aTypeName)", at: range)
     }
   }
 

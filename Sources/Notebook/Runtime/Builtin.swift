@@ -59,7 +59,7 @@ public struct Call {
   public func object<T: NotebookObject>(_ i: Int, _ type: T.Type, _ what: String) throws -> T {
     let a = try argument(i, what)
     guard case .object(let o) = a.value, let t = o as? T else {
-      throw Diagnostic("\(name)() expects \(what) as argument \(i + 1), got a \(a.value.typeName)", at: a.range)
+      throw Diagnostic("\(name)() expects \(what) as argument \(i + 1), got \(a.value.aTypeName)", at: a.range)
     }
     return t
   }
@@ -100,7 +100,7 @@ public struct Call {
   public func optionalString(_ label: String) throws -> String? {
     guard let a = labelled[label] else { return nil }
     guard case .string(let s) = a.value else {
-      throw Diagnostic("\(label) must be a string, got a \(a.value.typeName)", at: a.range)
+      throw Diagnostic("\(label) must be a string, got \(a.value.aTypeName)", at: a.range)
     }
     return s
   }
@@ -108,7 +108,7 @@ public struct Call {
   public func bool(_ label: String, default d: Bool) throws -> Bool {
     guard let a = labelled[label] else { return d }
     guard case .bool(let b) = a.value else {
-      throw Diagnostic("\(label) must be true or false, got a \(a.value.typeName)", at: a.range)
+      throw Diagnostic("\(label) must be true or false, got \(a.value.aTypeName)", at: a.range)
     }
     return b
   }
@@ -123,7 +123,7 @@ public struct Call {
   public func path(_ i: Int, _ what: String = "a path") throws -> (written: String, resolved: String, range: SourceRange) {
     let a = try argument(i, what)
     guard case .string(let s) = a.value else {
-      throw Diagnostic("\(name)() expects \(what) (a string) as argument \(i + 1), got a \(a.value.typeName)",
+      throw Diagnostic("\(name)() expects \(what) (a string) as argument \(i + 1), got \(a.value.aTypeName)",
                        at: a.range)
     }
     guard !s.isEmpty else { throw Diagnostic("empty path", at: a.range) }
@@ -134,7 +134,7 @@ public struct Call {
     switch v {
     case .int(let n): return n
     case .float(let x) where x.rounded() == x && abs(x) < 9e15: return Int(x)
-    default: throw Diagnostic("\(what) must be an integer, got \(v.typeName == "number" ? v.display : "a " + v.typeName)", at: range)
+    default: throw Diagnostic("\(what) must be an integer, got \(v.typeName == "number" ? v.display : v.aTypeName)", at: range)
     }
   }
 
@@ -142,7 +142,7 @@ public struct Call {
     switch v {
     case .int(let n): return Double(n)
     case .float(let x): return x
-    default: throw Diagnostic("\(what) must be a number, got a \(v.typeName)", at: range)
+    default: throw Diagnostic("\(what) must be a number, got \(v.aTypeName)", at: range)
     }
   }
 

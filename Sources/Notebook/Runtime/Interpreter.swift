@@ -109,7 +109,7 @@ public final class Interpreter {
       switch try evaluate(operand) {
       case .int(let n): return .int(-n)
       case .float(let x): return .float(-x)
-      case let v: throw Diagnostic("cannot negate a \(v.typeName)", at: e.range)
+      case let v: throw Diagnostic("cannot negate \(v.aTypeName)", at: e.range)
       }
     case .binary(let op, let lhs, let rhs, let opRange):
       return try Arithmetic.apply(op, try evaluate(lhs), try evaluate(rhs), opRange)
@@ -135,7 +135,7 @@ public final class Interpreter {
   func call(_ callee: Expr, _ arguments: [Argument], _ range: SourceRange) throws -> Value {
     let f = try evaluate(callee)
     guard case .function(let name) = f, let builtin = builtins[name] else {
-      throw Diagnostic("a \(f.typeName) cannot be called; only built-in functions can", at: callee.range)
+      throw Diagnostic("\(f.aTypeName) cannot be called; only built-in functions can", at: callee.range)
     }
     var positional: [(value: Value, range: SourceRange)] = []
     var labelled: [String: (value: Value, range: SourceRange)] = [:]

@@ -31,7 +31,7 @@ enum Members {
     default:
       break
     }
-    var message = "a \(v.typeName) has no member '\(name)'"
+    var message = "\(v.aTypeName) has no member '\(name)'"
     if let near = DidYouMean.suggest(name, among: names) {
       message += " (did you mean '\(near)'?)"
     } else if !names.isEmpty {
@@ -46,7 +46,7 @@ enum Members {
     case .list(let items): count = items.count
     case .range(let lo, let hi): count = hi - lo
     case .object(let o as any IndexableObject): count = o.count
-    default: throw Diagnostic("a \(base.typeName) cannot be indexed", at: range)
+    default: throw Diagnostic("\(base.aTypeName) cannot be indexed", at: range)
     }
     switch index {
     case .range(let lo, let hi):
@@ -71,6 +71,6 @@ enum Members {
       default: break
       }
     }
-    throw Diagnostic("a \(base.typeName) cannot be indexed", at: range)
+    throw Diagnostic("\(base.aTypeName) cannot be indexed", at: range)
   }
 }

@@ -122,3 +122,16 @@ public final class Record: NotebookObject {
   public var memberNames: [String] { fields.map(\.name) }
   public func member(_ name: String) -> Value? { fields.first(where: { $0.name == name })?.value }
 }
+
+/// "a string", "an integer": type names with their article, for messages.
+func withArticle(_ noun: String) -> String {
+  (noun.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + noun
+}
+
+extension Value {
+  public var aTypeName: String { withArticle(typeName) }
+}
+
+extension NotebookObject {
+  public var aTypeName: String { withArticle(typeName) }
+}
