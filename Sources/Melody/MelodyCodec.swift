@@ -105,6 +105,32 @@ public enum MelodyCodec {
     return try decode(tokens: tokens, offsets: offsets, noteLength: noteLength, velocity: velocity)
   }
 
+  /// Notes for a song's events, each with its own duration and velocity (chords: every pitch
+  /// gets the event's duration and velocity), starting at the cumulative offsets.
+  public static func decode(_ song: Song) throws -> [NoteEvent] {
+    var out: [NoteEvent] = []
+    out.reserveCapacity(song.events.count)
+    var t = 0.0
+    for e in song.events {
+      t += e.offset
+      for p in try pitches(of: e.token) {
+        out.append(NoteEvent(pitch: p, start: t, duration: e.duration, velocity: e.velocity))
+      }
+    }
+    return out
+  }
+
+  /// The file's notes exactly as written (no quantization, no chord tokens), times in quarters:
+  /// what a MIDI file sounds like, for playback or plots.
+  public static func notes(of file: MIDIFile, includeDrums: Bool = false) -> [NoteEvent] {
+    let div = Double(max(1, file.division))
+    return file.notes(includeDrums: includeDrums).map {
+      NoteEvent(
+        pitch: $0.pitch, start: Double($0.startTick) / div, duration: Double($0.durationTicks) / div,
+        velocity: $0.velocity)
+    }
+  }
+
   /// music21's default spelling of a MIDI number: 61 -> `C#4`, 63 -> `E-4`, 0 -> `C-1`.
   public static func noteName(_ midi: Int) -> String { PitchNames.name(midi) }
 

@@ -107,4 +107,27 @@ import Testing
     #expect(notes.map(\.pitch) == [60, 64, 67, 72])
     #expect(notes.map(\.start) == [0, 1, 1, 3])
   }
+
+  @Test func decodeASongKeepsDurationsAndVelocities() throws {
+    let song = Song(
+      name: "s",
+      events: [
+        Event(token: "C4", offset: 0, duration: 2, velocity: 50), Event(token: "0.4", offset: 1.5, duration: 0.25, velocity: 99),
+      ])
+    #expect(
+      try MelodyCodec.decode(song) == [
+        NoteEvent(pitch: 60, start: 0, duration: 2, velocity: 50), NoteEvent(pitch: 60, start: 1.5, duration: 0.25, velocity: 99),
+        NoteEvent(pitch: 64, start: 1.5, duration: 0.25, velocity: 99),
+      ])
+  }
+
+  @Test func exactNotesOfAFile() {
+    let f = Self.file([[(60, 0, 48, 0), (36, 48, 96, 9)], [(62, 10, 200, 0)]], division: 96)
+    #expect(
+      MelodyCodec.notes(of: f) == [
+        NoteEvent(pitch: 60, start: 0, duration: 0.5, velocity: 40 + 60 % 50),
+        NoteEvent(pitch: 62, start: 10.0 / 96, duration: 190.0 / 96, velocity: 40 + 62 % 50),
+      ])
+    #expect(MelodyCodec.notes(of: f, includeDrums: true).count == 3)
+  }
 }
