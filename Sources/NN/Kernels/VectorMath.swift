@@ -1,0 +1,184 @@
+/// SIMD element-wise math for the NN layers: `exp`, `tanh`, `sigmoid` on `SIMD8<Float>` and over
+/// buffers, plus `dot`, `axpy` and `sum`.
+///
+/// Contract (checked by `KernelVectorMathTests` against a `Double` reference on a dense sweep):
+/// - `exp`: relative error ≤ 2e-7 (≈ 2 ulp) where the result is a normal float (x ≳ -87.3); the
+///   result underflows through subnormals to `0` (x ≤ -104) and is `+inf` for x > 88.72, as `expf`.
+/// - `tanh`: relative error ≤ 2e-7 everywhere; odd; ±1 for |x| ≥ 9.1; never NaN/inf for finite x.
+/// - `sigmoid` = 1 / (1 + e^-x): relative error ≤ 2e-7 where the result is a normal float; in [0, 1];
+///   never NaN/inf for finite x.
+/// - Deterministic: a lane's result depends only on that lane's input (no tables, no state), so
+///   the buffer versions give the same bits wherever an element sits (tails are computed as padded
+///   vectors) and for any thread count. NaN in gives NaN out.
+/// The scalar twins in `VectorMathNaive` (Foundation's `exp`/`tanh`) are the test oracles.
+public enum VectorMath {
+  public typealias V = SIMD8<Float>
+
+  // MARK: SIMD8 functions
+
+  /// e^x lane-wise. Cody–Waite reduction x = n·ln2 + r (|r| ≤ ln2/2), the degree-6 Cephes
+  /// polynomial for e^r (FMA Horner), then scaling by 2^n in two steps so subnormals come out right.
+  @inlinable @inline(__always)
+  public static func exp(_ x: V) -> V {
+    let xc = x.clamped(lowerBound: V(repeating: -104), upperBound: V(repeating: 89))
+    let n = (xc * 1.44269504088896341).rounded(.toNearestOrEven)
+    var r = xc.addingProduct(n, V(repeating: -0.693359375))  // exact: ln2 high part has 9 bits
+    r = r.addingProduct(n, V(repeating: 2.12194440e-4))  // ln2 low part
+    var p = V(repeating: 1.9875691500e-4)
+    p = V(repeating: 1.3981999507e-3).addingProduct(p, r)
+    p = V(repeating: 8.3334519073e-3).addingProduct(p, r)
+    p = V(repeating: 4.1665795894e-2).addingProduct(p, r)
+    p = V(repeating: 1.6666665459e-1).addingProduct(p, r)
+    p = V(repeating: 5.0000001201e-1).addingProduct(p, r)
+    let e = (r.addingProduct(p, r * r)) + 1
+    let ni = SIMD8<Int32>(n, rounding: .towardZero)
+    let n1 = ni &>> 1, n2 = ni &- n1  // each in [-75, 64]: 2^n1, 2^n2 are normal floats
+    let s1 = unsafeBitCast((n1 &+ 127) &<< 23, to: V.self)
+    let s2 = unsafeBitCast((n2 &+ 127) &<< 23, to: V.self)
+    return (e * s1 * s2).replacing(with: x, where: x .!= x)
+  }
+
+  /// tanh x lane-wise: the odd Cephes polynomial x + x³·P(x²) for |x| < 0.625, else
+  /// sign(x)·(1 − 2 / (e^{2|x|} + 1)).
+  @inlinable @inline(__always)
+  public static func tanh(_ x: V) -> V {
+    let ax = x.replacing(with: -x, where: x .< 0)
+    // Small |x|.
+    let z = x * x
+    var p = V(repeating: -5.70498872745e-3)
+    p = V(repeating: 2.06390887954e-2).addingProduct(p, z)
+    p = V(repeating: -5.37397155531e-2).addingProduct(p, z)
+    p = V(repeating: 1.33314422036e-1).addingProduct(p, z)
+    p = V(repeating: -3.33332819422e-1).addingProduct(p, z)
+    let small = x.addingProduct(p * z, x)
+    // Large |x| (e^{2|x|} may overflow to +inf: 2/inf = 0 gives exactly 1).
+    let e = exp(ax.clamped(lowerBound: V(repeating: 0), upperBound: V(repeating: 44)) * 2)
+    var big = 1 - 2 / (e + 1)
+    big.replace(with: -big, where: x .< 0)
+    big.replace(with: small, where: ax .< 0.625)
+    return big.replacing(with: x, where: x .!= x)
+  }
+
+  /// 1 / (1 + e^-x) lane-wise, as e^{-|x|}-based fractions (no cancellation, no overflow):
+  /// `1 / (1 + t)` for x ≥ 0 and `t / (1 + t)` for x < 0, with t = e^{-|x|}.
+  @inlinable @inline(__always)
+  public static func sigmoid(_ x: V) -> V {
+    let ax = x.replacing(with: -x, where: x .< 0)
+    let t = exp(-ax)
+    let d = 1 + t
+    let one = V(repeating: 1)
+    return (one.replacing(with: t, where: x .< 0)) / d
+  }
+
+  // MARK: Buffers
+
+  /// `y[i] = exp(x[i])` for `i < count`; `y` may be `x` (in place).
+  @inlinable
+  public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    map(x, y, count) { exp($0) }
+  }
+
+  /// `y[i] = tanh(x[i])` for `i < count`; `y` may be `x` (in place).
+  @inlinable
+  public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    map(x, y, count) { tanh($0) }
+  }
+
+  /// `y[i] = sigmoid(x[i])` for `i < count`; `y` may be `x` (in place).
+  @inlinable
+  public static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    map(x, y, count) { sigmoid($0) }
+  }
+
+  /// Applies `f` 8 lanes at a time; the tail is loaded into a zero-padded vector, so every element
+  /// goes through exactly the same lane arithmetic.
+  @inlinable @inline(__always)
+  public static func map(
+    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int, _ f: (V) -> V
+  ) {
+    var i = 0
+    while i + 8 <= count {
+      store(f(load(x + i)), y + i)
+      i += 8
+    }
+    if i < count {
+      var v = V()
+      for l in 0..<(count - i) { v[l] = x[i + l] }
+      let r = f(v)
+      for l in 0..<(count - i) { y[i + l] = r[l] }
+    }
+  }
+
+  // MARK: Reductions and BLAS-1
+
+  /// Σ a[i]·b[i]: four 8-lane FMA accumulators over blocks of 32, then blocks of 8, combined
+  /// pairwise, lane-summed, then a scalar FMA tail. The order is fixed by `count` alone.
+  @inlinable
+  public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    var s0 = V(), s1 = V(), s2 = V(), s3 = V()
+    var i = 0
+    while i + 32 <= count {
+      s0 = s0.addingProduct(load(a + i), load(b + i))
+      s1 = s1.addingProduct(load(a + i + 8), load(b + i + 8))
+      s2 = s2.addingProduct(load(a + i + 16), load(b + i + 16))
+      s3 = s3.addingProduct(load(a + i + 24), load(b + i + 24))
+      i += 32
+    }
+    while i + 8 <= count {
+      s0 = s0.addingProduct(load(a + i), load(b + i))
+      i += 8
+    }
+    var s = ((s0 + s1) + (s2 + s3)).sum()
+    while i < count {
+      s = s.addingProduct(a[i], b[i])
+      i += 1
+    }
+    return s
+  }
+
+  /// Σ x[i], with the same accumulation structure as `dot`.
+  @inlinable
+  public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    var s0 = V(), s1 = V(), s2 = V(), s3 = V()
+    var i = 0
+    while i + 32 <= count {
+      s0 += load(x + i); s1 += load(x + i + 8); s2 += load(x + i + 16); s3 += load(x + i + 24)
+      i += 32
+    }
+    while i + 8 <= count {
+      s0 += load(x + i)
+      i += 8
+    }
+    var s = ((s0 + s1) + (s2 + s3)).sum()
+    while i < count {
+      s += x[i]
+      i += 1
+    }
+    return s
+  }
+
+  /// `y[i] += alpha · x[i]` (one fused multiply-add per element).
+  @inlinable
+  public static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    let av = V(repeating: alpha)
+    var i = 0
+    while i + 8 <= count {
+      store(load(y + i).addingProduct(av, load(x + i)), y + i)
+      i += 8
+    }
+    while i < count {
+      y[i] = y[i].addingProduct(alpha, x[i])
+      i += 1
+    }
+  }
+
+  @inlinable @inline(__always)
+  static func load(_ p: UnsafePointer<Float>) -> V {
+    UnsafeRawPointer(p).loadUnaligned(as: V.self)
+  }
+
+  @inlinable @inline(__always)
+  static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+  }
+}
