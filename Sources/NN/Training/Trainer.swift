@@ -88,13 +88,9 @@ public enum Trainer {
       let loss = sums.loss(wCls: o.wCls, wOff: o.wOff)
       let globalStep = model.history.steps + 1
       guard loss.isFinite else { throw NNError.nonFiniteLoss(step: globalStep) }
-      let g = model.grads!
-      g.update(repeating: 0, count: n)
+      model.grads!.update(repeating: 0, count: n)
       ws.backward(model)
-      let norm = o.clip > 0 ? Adam.clip(g, n, maxNorm: o.clip) : Adam.norm(g, n)
-      guard norm.isFinite else { throw NNError.nonFiniteLoss(step: globalStep) }
-      model.adamStep += 1
-      Adam.step(p: model.params, g: g, m: model.adamM!, v: model.adamV!, n: n, step: model.adamStep, hyper)
+      guard applyGradients(model, clip: o.clip, hyper) else { throw NNError.nonFiniteLoss(step: globalStep) }
       busy += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
       done += 1
       model.history.steps = globalStep
@@ -120,6 +116,18 @@ public enum Trainer {
     }
     let trainLoss = recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
     return TrainSummary(steps: done, cancelled: cancelled, trainLoss: trainLoss, validLoss: lastValid)
+  }
+
+  /// Clips `model.grads` to a global norm of `clip` (when > 0) and takes one Adam step. Returns
+  /// false, leaving the weights untouched, when the gradient norm is not finite.
+  static func applyGradients(_ model: GRUNet, clip: Float, _ hyper: Adam.Hyper) -> Bool {
+    let n = model.parameterCount
+    guard let g = model.grads, let m = model.adamM, let v = model.adamV else { return false }
+    let norm = clip > 0 ? Adam.clip(g, n, maxNorm: clip) : Adam.norm(g, n)
+    guard norm.isFinite else { return false }
+    model.adamStep += 1
+    Adam.step(p: model.params, g: g, m: m, v: v, n: n, step: model.adamStep, hyper)
+    return true
   }
 
   /// Windows at starts 0, seq, 2*seq, ... of each sequence (each target predicted once), at most
