@@ -56,7 +56,7 @@ public enum VectorMath {
     var big = 1 - 2 / (e + 1)
     big.replace(with: -big, where: x .< 0)
     big.replace(with: small, where: ax .< 0.625)
-    return big.replacing(with: x, where: x .!= x)
+    return big.replacing(with: x, where: (x .!= x) .| (x .== 0))  // NaN, and ±0 keeps its sign
   }
 
   /// 1 / (1 + e^-x) lane-wise, as e^{-|x|}-based fractions (no cancellation, no overflow):
