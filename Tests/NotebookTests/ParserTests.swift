@@ -47,7 +47,7 @@ import Testing
 
   @Test(arguments: [
     ("f(1, 2", "1:7", "expected ',' or ')'", true),
-    ("x = ", "1:5", "expected an expression", true),
+    ("x = ", "1:4", "expected an expression", true),
     ("f(a: 1, 2)", "1:9", "positional argument after labelled", false),
     ("f(a: 1, a: 2)", "1:9", "argument 'a' given twice", false),
     ("1 = 2", "1:3", "only a name can be assigned", false),

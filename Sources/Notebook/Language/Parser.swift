@@ -17,7 +17,17 @@ public struct Parser {
   var tokens: [Token]
   var p = 0
 
-  public init(tokens: [Token]) { self.tokens = tokens }
+  /// The end token is placed right after the last real token, so "found end of input" points at the end
+  /// of the cell's last line rather than past its trailing blank lines.
+  public init(tokens: [Token]) {
+    var t = tokens
+    if let endIndex = t.indices.last, t[endIndex].kind == .end,
+       let lastReal = t.lastIndex(where: { $0.kind != .end && $0.kind != .newline }) {
+      let at = t[lastReal].range.end
+      t[endIndex].range = SourceRange(at, at)
+    }
+    self.tokens = t
+  }
 
   /// Lexes and parses a cell's source; `firstLine` is the file line of its first line.
   public static func parse(_ source: String, firstLine: Int = 1) throws -> [Statement] {
