@@ -31,6 +31,25 @@ enum LossLayer {
     }
   }
 
+  /// `Σ_j exp(l_j - max)` in SIMD8 lanes (tail padded with -inf, i.e. 0), lanes summed at the end;
+  /// with `store`, also overwrites `l` with the exponentials. Same arithmetic either way.
+  @inline(__always)
+  static func expSum(_ l: UnsafeMutablePointer<Float>, V: Int, max mx: Float, store: Bool) -> Float {
+    typealias S = SIMD8<Float>
+    var acc = S()
+    var j = 0
+    while j < V {
+      let n = min(8, V - j)
+      var x = S(repeating: -.infinity)
+      for k in 0..<n { x[k] = l[j + k] }
+      let e = VectorMath.exp(x - mx)
+      acc += e
+      if store { for k in 0..<n { l[j + k] = e[k] } }
+      j += 8
+    }
+    return acc.sum()
+  }
+
   /// `rowCE`, `rowSL1`, `rowAbs` (N) and `rowHit` (N) are scratch; results are summed in row order.
   static func compute(
     logits: UnsafeMutablePointer<Float>, pred: UnsafePointer<Float>, dpred: UnsafeMutablePointer<Float>?,
@@ -64,16 +83,17 @@ enum LossLayer {
         }
         var mx = l[0], arg = 0
         for j in 1..<V where l[j] > mx { mx = l[j]; arg = j }
-        var s: Float = 0, sumL: Float = 0
-        for j in 0..<V { s += expf(l[j] - mx); sumL += l[j] }
+        let sumL = VectorMath.sum(l, count: V)
+        let ly = l[y]
+        let s = expSum(l, V: V, max: mx, store: grad)  // with grad: l <- exp(l - max)
         let lse = mx + logf(s)
-        let logpY = l[y] - lse
+        let logpY = ly - lse
         let meanLogp = sumL / Float(V) - lse
         rowCE[i] = Double(-(1 - eps) * logpY - eps * meanLogp)
         rowHit[i] = arg == y ? 1 : 0
         if grad {
-          let inv = 1 / s
-          for j in 0..<V { l[j] = ceScale * (expf(l[j] - mx) * inv - uni) }
+          let a = ceScale / s, b = ceScale * uni
+          for j in 0..<V { l[j] = l[j] * a - b }
           l[y] -= ceScale * (1 - eps)
         }
       }
