@@ -65,6 +65,12 @@ public enum MIDIReader {
       let dataStart = c.pos
       var dataEnd = dataStart + length
       var clipped = false
+      if dataEnd > c.end && tag != "MTrk" && tracks.count >= declaredTracks {
+        // Text or garbage after the last track that happens to start with four ASCII bytes.
+        warnings.append(
+          MIDIWarning(kind: .trailingData, offset: chunkStart, message: "ignored \(c.end - chunkStart) bytes after the last chunk"))
+        break
+      }
       if dataEnd > c.end {
         warnings.append(
           MIDIWarning(

@@ -91,6 +91,13 @@ import Testing
     #expect(f.warnings[0].offset == Fixtures.format0.count)
   }
 
+  @Test func asciiTextAfterTheLastChunkIsIgnored() throws {
+    let bytes = Fixtures.format0 + Array("Copyright 1999 Nobody\n".utf8)
+    let f = try MIDIReader.read(bytes, name: "q")
+    #expect(f.tracks == Fixtures.format0Value.tracks)
+    #expect(f.warnings.map(\.kind) == [.trailingData])
+  }
+
   @Test func eventsAfterEndOfTrackAreIgnored() throws {
     let f = try MIDIReader.read(Fixtures.smf(tracks: [Fixtures.endOfTrack + noteC]), name: "q")
     #expect(f.warnings.map(\.kind) == [.eventsAfterEndOfTrack])

@@ -105,7 +105,7 @@ struct FileReport {
   var vocabularySize: Int { song.map { Set($0.tokens).count } ?? 0 }
 
   var text: String {
-    guard let f = file, let s = song else { return "\(error ?? path): error\n" }
+    guard let f = file, let s = song else { return "\(error ?? path + ": unknown error")\n" }
     var out = "\(path)\n"
     out += "  format \(f.format), \(f.tracks.count) tracks, division \(f.division), tempo \(fmt(f.tempo)) bpm\n"
     out += "  \(notes) notes, \(s.events.count) events, \(fmt(quarters)) quarters, vocabulary \(vocabularySize)\n"
