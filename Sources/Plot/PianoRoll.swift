@@ -142,7 +142,7 @@ public enum PianoRoll {
       if NoteNames.isBlackKey(p) { out += SVG.rect(f.left, y, f.right - f.left, rowH, fill: "#f0f0f0") }
       if p % 12 == 0 { out += SVG.line(f.left, y + rowH, f.right, y + rowH, stroke: "#d0d0d0") }
       if rowH >= 9 || p % 12 == 0 {
-        let size = min(12, max(rowH * 0.9, 8))
+        let size = rowH >= 9 ? min(12, rowH * 0.9) : 10
         out += SVG.text(NoteNames.name(p), x: f.left - 6, y: y + rowH / 2 + size * 0.35, anchor: "end",
                         extra: "font-size=\"\(SVG.n(size))\"")
       }

@@ -68,32 +68,37 @@ public enum Synth {
 
   /// Fills `buffer[0..<length]` with one note: partials via the second-order sine recurrence
   /// `s[n+1] = 2cos(w)·s[n] − s[n−1]`, each times its exponential decay, then the attack/release envelope.
+  /// All partials advance together in one `SIMD8<Double>` (lanes beyond `harmonics` or at/above Nyquist
+  /// have zero gain), so the per-sample work is a few vector operations.
   static func renderVoice(
     pitch: Int, amplitude: Double, held: Int, releaseSamples: Int, length: Int, rate: Double,
     into buffer: inout [Double]
   ) {
     if buffer.count < length { buffer = [Double](repeating: 0, count: length) }
     let f0 = frequency(pitch)
+    var c = SIMD8<Double>(repeating: 0)
+    var s0 = SIMD8<Double>(repeating: 0)  // s[0] = sin(0)
+    var s1 = SIMD8<Double>(repeating: 0)  // s[-1] = sin(-w)
+    var gain = SIMD8<Double>(repeating: 0)
+    var decay = SIMD8<Double>(repeating: 1)
+    for k in 1...min(harmonics, 8) {
+      let f = f0 * Double(k)
+      if f >= rate / 2 { break }
+      let w = 2 * Double.pi * f / rate
+      // Higher partials and higher notes die away faster, as on a piano.
+      let decayPerSecond = 0.8 + 0.6 * Double(k) + f0 / 600
+      c[k - 1] = 2 * cos(w)
+      s1[k - 1] = sin(-w)
+      gain[k - 1] = amplitude / Double(k * k)
+      decay[k - 1] = exp(-decayPerSecond / rate)
+    }
     buffer.withUnsafeMutableBufferPointer { b in
-      for i in 0..<length { b[i] = 0 }
-      for k in 1...harmonics {
-        let f = f0 * Double(k)
-        if f >= rate / 2 { break }
-        let w = 2 * Double.pi * f / rate
-        // Higher partials and higher notes die away faster, as on a piano.
-        let decayPerSecond = 0.8 + 0.6 * Double(k) + f0 / 600
-        let decay = exp(-decayPerSecond / rate)
-        var gain = amplitude / Double(k * k)
-        let c = 2 * cos(w)
-        var s1 = sin(-w)  // s[-1]
-        var s0 = 0.0  // s[0] = sin(0)
-        for i in 0..<length {
-          b[i] += gain * s0
-          let s2 = c * s0 - s1
-          s1 = s0
-          s0 = s2
-          gain *= decay
-        }
+      for i in 0..<length {
+        b[i] = (gain * s0).sum()
+        let s2 = c * s0 - s1
+        s1 = s0
+        s0 = s2
+        gain *= decay
       }
       let attackSamples = max(1, Int((attack * rate).rounded()))
       for i in 0..<min(attackSamples, length) { b[i] *= Double(i) / Double(attackSamples) }

@@ -1,5 +1,64 @@
-/// `midigen bench render` (placeholder until its issue lands).
+import Foundation
+import Sound
+
+/// `midigen bench render [--seconds 60] [--runs 5] [--seed 1]`: synthesizes a random melody of the
+/// given length (120 quarters per minute, a melody line plus a three-note chord every bar) and reports
+/// the median wall time of `Synth.render` over several runs, plus the real-time factor.
 func benchRender(_ args: [String]) -> Int32 {
-  printError("midigen bench: 'render' not yet implemented")
-  return 2
+  do {
+    let a = try Args(args, valued: ["seconds", "runs", "seed"])
+    if a.flag("help") {
+      print("usage: midigen bench render [--seconds 60] [--runs 5] [--seed 1]")
+      return 0
+    }
+    try a.rejectUnknown(flags: ["help"])
+    let seconds = try a.double("seconds", default: 60)
+    let runs = try a.int("runs", default: 5)
+    let seed = try a.int("seed", default: 1)
+    guard seconds > 0, seconds <= 3600 else { throw ArgsError("--seconds must be in (0, 3600]") }
+    guard runs >= 1 else { throw ArgsError("--runs must be at least 1") }
+    let notes = benchMelody(quarters: seconds * 2, seed: UInt64(truncatingIfNeeded: seed))
+    var times: [Double] = []
+    var samples = 0
+    for _ in 0..<runs {
+      let t = DispatchTime.now().uptimeNanoseconds
+      samples = Synth.render(notes, tempo: 120, sampleRate: 44100).count
+      times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+    }
+    times.sort()
+    let median = times[times.count / 2]
+    let audio = Double(samples) / 44100
+    print("render: \(notes.count) notes, \(String(format: "%.1f", audio)) s of audio at 44.1 kHz")
+    print("median \(String(format: "%.1f", median * 1000)) ms over \(runs) runs"
+      + " (min \(String(format: "%.1f", times[0] * 1000)) ms), \(String(format: "%.0f", audio / median))x real time")
+    return 0
+  } catch {
+    printError("midigen bench render: \(error)")
+    return 2
+  }
+}
+
+/// A deterministic random melody: eighth and quarter notes in C major around C5, plus a sustained
+/// triad each bar (4 quarters), up to `quarters` long.
+func benchMelody(quarters: Double, seed: UInt64) -> [SynthNote] {
+  var state = seed &* 6364136223846793005 &+ 1442695040888963407
+  func next(_ n: Int) -> Int {
+    state = state &* 6364136223846793005 &+ 1442695040888963407
+    return Int((state >> 33) % UInt64(n))
+  }
+  let scale = [0, 2, 4, 5, 7, 9, 11]
+  var notes: [SynthNote] = []
+  var t = 0.0
+  while t < quarters {
+    let d = next(2) == 0 ? 0.5 : 1.0
+    notes.append(SynthNote(pitch: 72 + scale[next(7)] - 12 * next(2), start: t, duration: d, velocity: 70 + next(40)))
+    t += d
+  }
+  var bar = 0.0
+  while bar < quarters {
+    let root = 48 + scale[next(7)]
+    for i in [0, 4, 7] { notes.append(SynthNote(pitch: root + i, start: bar, duration: min(4, quarters - bar), velocity: 60)) }
+    bar += 4
+  }
+  return notes
 }
