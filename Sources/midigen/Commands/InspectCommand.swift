@@ -131,6 +131,6 @@ struct FileReport {
   }
 
   func fmt(_ x: Double) -> String {
-    x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x)
+    abs(x - x.rounded()) < 0.005 ? String(Int(x.rounded())) : String(format: "%.2f", x)
   }
 }
