@@ -99,6 +99,16 @@ public final class NotebookRunner {
         }
         session = interp.session
       }
+      // -p with --cell: the overridden names take their new values before the target runs.
+      if target != parameterCell, let statements = parameterCell.flatMap({ parsed[$0] }) {
+        let assignments = options.parameters.apply(to: statements).filter {
+          if case .assign(let name, _, _) = $0 { return options.parameters.values.contains { $0.name == name } }
+          return false
+        }
+        if case .some(let error) = interp.run(statements: assignments).error {
+          throw NotebookError.badParameter("-p: \(error.message)")
+        }
+      }
       try runCell(target, &doc, interp, options, report)
       if options.write { try store.save(interp.session, notebook: path) }
       return RunResult(original: original, document: doc, reports: reports)
