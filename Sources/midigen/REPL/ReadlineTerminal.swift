@@ -18,7 +18,9 @@ enum ReplSignals {
 
 /// The interactive REPL on a terminal: readline editing, history, completion, Ctrl-C handling.
 enum ReadlineTerminal {
-  static var historyPath: String { NSHomeDirectory() + "/.midigen_history" }
+  static var historyPath: String {
+    (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + "/.midigen_history"
+  }
 
   static func run(_ engine: ReplEngine, progress: ProgressBar) {
     ReplSignals.engine = engine
@@ -53,7 +55,6 @@ enum ReadlineTerminal {
       case .output(let text):
         progress.clear()
         if !text.isEmpty { print(text) }
-        if ReplSignals.interrupted { print("(interrupted)") }
       }
     }
   }
