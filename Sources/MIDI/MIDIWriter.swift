@@ -37,11 +37,13 @@ public enum MIDIWriter {
   /// every channel used, then note-on / note-off pairs (note-offs first at equal ticks, so a
   /// repeated pitch is re-struck). Format 0 puts everything in one track; format 1 puts the tempo
   /// in track 0 and the notes in track 1. Note times are in ticks of `division`; pitches and
-  /// velocities are clamped to 0...127 (velocity at least 1), channels to 0...15.
+  /// velocities are clamped to 0...127 (velocity at least 1), channels to 0...15. A tempo that
+  /// is not a positive number is taken as 120 bpm.
   public static func pianoFile(
     notes: [MIDINote], tempo: Double, division: Int = 480, format: Int = 1
   ) -> MIDIFile {
-    let us = Int((60_000_000.0 / max(tempo, 1e-3)).rounded())
+    let bpm = tempo.isFinite && tempo > 0 ? tempo : 120
+    let us = Int((60_000_000.0 / max(bpm, 4)).rounded())  // at most 15 s per quarter
     let tempoEvent = MIDITrackEvent(tick: 0, .meta(.tempo(microsecondsPerQuarter: min(max(us, 1), 0xFF_FFFF))))
     var channels = Set<Int>()
     // (tick, order, event): order 0 = note-off, 1 = note-on, keeps offs before ons at equal ticks.

@@ -10,7 +10,8 @@ public enum MelodyIO {
   }
 
   /// Writes `notes` as a format 1 piano MIDI file (480 ticks per quarter) at `tempo` bpm,
-  /// atomically. Times are rounded to the nearest tick; negative starts are clamped to 0.
+  /// atomically. Times are rounded to the nearest tick and clamped to 0...500,000 quarters (NaN: 0);
+  /// a tempo that is not a positive number is taken as 120 bpm.
   public static func writeMIDI(_ notes: [NoteEvent], tempo: Double, to path: String) throws {
     try MIDIWriter.write(midiFile(notes, tempo: tempo), to: path)
   }
@@ -18,9 +19,12 @@ public enum MelodyIO {
   /// The MIDI file `writeMIDI` writes.
   public static func midiFile(_ notes: [NoteEvent], tempo: Double, division: Int = 480) -> MIDIFile {
     let d = Double(division)
+    // Ticks from quarters; NaN becomes 0 and times are kept within 0...500,000 quarters (VLQ deltas stay in range), so no
+    // conversion can trap whatever a model produced.
+    func ticks(_ q: Double) -> Int { q.isFinite ? Int((min(max(q, 0), 500_000) * d).rounded()) : 0 }
     let midiNotes = notes.map { n -> MIDINote in
-      let start = max(0, Int((n.start * d).rounded()))
-      let end = max(start, Int(((n.start + max(0, n.duration)) * d).rounded()))
+      let start = ticks(n.start)
+      let end = max(start, ticks(n.start + (n.duration.isFinite ? max(0, n.duration) : 0)))
       return MIDINote(pitch: n.pitch, velocity: n.velocity, startTick: start, endTick: end)
     }
     return MIDIWriter.pianoFile(notes: midiNotes, tempo: tempo, division: division, format: 1)

@@ -37,6 +37,20 @@ import Testing
     }
   }
 
+  @Test func nonFiniteValuesDoNotTrap() throws {
+    let notes = [
+      NoteEvent(pitch: 60, start: .nan, duration: .infinity, velocity: 300),
+      NoteEvent(pitch: 200, start: -5, duration: -1, velocity: -3),
+      NoteEvent(pitch: 61, start: 1e300, duration: 1, velocity: 64),
+    ]
+    let file = MelodyIO.midiFile(notes, tempo: .nan)
+    let back = try MIDIReader.read(MIDIWriter.bytes(file), name: "x")
+    #expect(back.tempo == 120)
+    #expect(back.notes().map(\.pitch) == [60, 127, 61])
+    #expect(back.notes().map(\.velocity) == [127, 1, 64])
+    #expect(back.notes().last?.startTick == 500_000 * 480)
+  }
+
   @Test func songNames() {
     #expect(MelodyIO.songName("data/bach/bwv1.6.mid") == "bwv1.6")
     #expect(MelodyIO.songName("x") == "x")
