@@ -11,10 +11,15 @@ public enum MelodyCodec {
   /// and loudest note's.
   public static func encode(_ file: MIDIFile, name: String, options: EncodingOptions) -> Song {
     let notes = file.notes(includeDrums: options.drums)
-    let q = max(1, options.quantize)
+    let q = min(max(1, options.quantize), 1 << 20)
     let div = max(1, file.division)
-    // Round half up on the grid, in integers: step = round(tick * q / div).
-    @inline(__always) func steps(_ ticks: Int) -> Int { (2 * ticks * q + div) / (2 * div) }
+    // Round half up on the grid, in integers: step = round(tick * q / div); in floating point
+    // only if the product would overflow (absurd tick counts or grids).
+    @inline(__always) func steps(_ ticks: Int) -> Int {
+      let (p, overflow) = ticks.multipliedReportingOverflow(by: 2 * q)
+      if !overflow && p <= Int.max - div { return (p + div) / (2 * div) }
+      return Int(min((Double(ticks) * Double(q) / Double(div)).rounded(), 9e18))
+    }
     // Notes come sorted by start tick, and rounding keeps that order, so equal steps are adjacent.
     var events: [Event] = []
     events.reserveCapacity(notes.count)

@@ -19,8 +19,8 @@ public enum MelodyIO {
   /// The MIDI file `writeMIDI` writes.
   public static func midiFile(_ notes: [NoteEvent], tempo: Double, division: Int = 480) -> MIDIFile {
     let d = Double(division)
-    // Ticks from quarters; NaN becomes 0 and times are kept within 0...500,000 quarters (VLQ deltas stay in range), so no
-    // conversion can trap whatever a model produced.
+    // Ticks from quarters; NaN becomes 0 and times are kept within 0...500,000 quarters (so VLQ
+    // deltas stay in range): no conversion can trap, whatever a model produced.
     func ticks(_ q: Double) -> Int { q.isFinite ? Int((min(max(q, 0), 500_000) * d).rounded()) : 0 }
     let midiNotes = notes.map { n -> MIDINote in
       let start = ticks(n.start)

@@ -6,9 +6,11 @@ enum PitchNames {
   /// `names[p]` for p in 0...127, built once.
   static let names: [String] = (0...127).map { classNames[$0 % 12] + String($0 / 12 - 1) }
 
-  /// Any MIDI number (values outside 0...127 are spelled the same way).
+  /// Any MIDI number (values outside 0...127 are spelled the same way; beyond +-1,000,000 they
+  /// are clamped there).
   static func name(_ midi: Int) -> String {
     if midi >= 0 && midi < 128 { return names[midi] }
+    let midi = min(max(midi, -1_000_000), 1_000_000)
     let pc = ((midi % 12) + 12) % 12
     let octave = (midi - pc) / 12 - 1
     return classNames[pc] + String(octave)

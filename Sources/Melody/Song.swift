@@ -68,7 +68,8 @@ public enum ChordMode: String, Sendable, Codable {
 
 public struct EncodingOptions: Sendable, Codable, Equatable {
   public var chords: ChordMode
-  /// Grid steps per quarter note onsets are rounded to (12: 16ths and triplets). At least 1.
+  /// Grid steps per quarter note onsets are rounded to (12: 16ths and triplets). The encoder uses
+  /// it clamped to 1...1,048,576; `Dataset.load` rejects values below 1.
   public var quantize: Int
   /// Keep channel 10 (index 9) drums.
   public var drums: Bool

@@ -69,6 +69,14 @@ import Testing
     #expect(MelodyCodec.encode(f, name: "d", options: EncodingOptions(drums: true)).tokens == ["C4", "C2"])
   }
 
+  @Test func hugeTicksAndGridsDoNotTrap() {
+    let f = Self.file([[(60, 0, 96, 0), (62, 1 << 50, (1 << 50) + 96, 0)]])
+    let s = MelodyCodec.encode(f, name: "h", options: EncodingOptions(quantize: Int.max))
+    #expect(s.tokens == ["C4", "D4"])
+    #expect(MelodyCodec.noteName(Int.min) == MelodyCodec.noteName(-1_000_000))
+    #expect(MelodyCodec.noteName(128) == "G#9")
+  }
+
   @Test func emptyFileHasNoEvents() {
     #expect(MelodyCodec.encode(MIDIFile(), name: "e", options: EncodingOptions()).events.isEmpty)
   }
