@@ -3,7 +3,7 @@ enum CoreBuiltins {
   static var print: Builtin {
     Builtin(
       "print", usage: "print(value, ...)",
-      summary: "writes the values to the cell's output, separated by spaces (strings without quotes)",
+      summary: "writes values to the output (strings without quotes)",
       labels: ["separator"]
     ) { call in
       let sep = try call.string("separator", default: " ")
@@ -15,9 +15,10 @@ enum CoreBuiltins {
   static var seed: Builtin {
     Builtin(
       "seed", usage: "seed(n)",
-      summary: "sets the global seed (as the original's set_seed): every later default seed derives from it",
-      details: ["n: a non-negative integer. train, sample and random_notes without seed: draw the next seed",
-                "of the stream seed(n) starts, so a notebook re-run gives the same results."]
+      summary: "sets the global seed; default seeds derive from it",
+      details: ["n: a non-negative integer. train, sample and random_notes without seed:",
+                "draw the next seed of the stream seed(n) starts, so a re-run gives the",
+                "same results."]
     ) { call in
       try call.allowPositional(1)
       let a = try call.argument(0, "an integer seed")
@@ -31,7 +32,8 @@ enum CoreBuiltins {
   static var help: Builtin {
     Builtin(
       "help", usage: "help() or help(name)",
-      summary: "lists the built-ins, or documents one (help(sample) or help(\"sample\")) or a value's members"
+      summary: "lists the built-ins, or documents one: help(sample)",
+      details: ["help(\"sample\") works too; help(value) lists a value's members"]
     ) { call in
       try call.allowPositional(1)
       let interp = call.interpreter
@@ -42,7 +44,8 @@ enum CoreBuiltins {
           guard let b = interp.builtins[name] else { continue }
           lines.append("  " + name + String(repeating: " ", count: width - name.count) + "  " + b.summary)
         }
-        lines.append("language: name = expr, f(x, label: value), x.member, x[i], x[a..<b], + - * /, // comments")
+        lines.append("language: name = expr, f(x, label: value), x.member, x[i], x[a..<b],")
+      lines.append("  + - * /, \"strings\", [lists], true/false, // comments")
         return .string(lines.joined(separator: "\n")).asText
       }
       switch a.value {

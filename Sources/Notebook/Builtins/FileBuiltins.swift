@@ -9,10 +9,13 @@ enum FileBuiltins {
   static var save: Builtin {
     Builtin(
       "save", usage: "save(value, path)",
-      summary: "writes a value to a file chosen by its extension; the output shows `saved: PATH`",
+      summary: "writes a value to a file chosen by its extension",
       details: [
-        "melody -> .mid (MIDI), .json (tokens and offsets), .wav (built-in synthesizer, 44.1 kHz 16-bit)",
-        "model -> .safetensors (PyTorch state_dict names; vocabulary, config and history in the metadata)",
+        "the output shows `saved: PATH` (the HTML export embeds saved .svg and .wav files)",
+        "melody -> .mid (MIDI), .json (tokens and offsets),",
+        "  .wav (built-in synthesizer, 44.1 kHz 16-bit)",
+        "model -> .safetensors (PyTorch state_dict names; vocabulary, config",
+        "  and history in the metadata)",
         "dataset -> .jsonl (one song a line: name, tokens, offsets)",
         "chart -> .svg or .txt. Folders are created as needed; files are written atomically.",
       ]
@@ -79,8 +82,9 @@ enum FileBuiltins {
     Builtin(
       "open", usage: "open(path, chords: \"normal\", quantize: 12, drums: false)",
       summary: "reads a model (.safetensors) or a melody (.mid, .json)",
-      details: ["A melody from a MIDI file keeps the file's own notes (save(open(\"x.mid\"), \"x.wav\") renders it);",
-                "chords, quantize and drums set how its events are encoded, as for load()."],
+      details: ["A melody from a MIDI file keeps the file's own notes, so",
+                "save(open(\"x.mid\"), \"x.wav\") renders any MIDI file; chords, quantize",
+                "and drums set how its events are encoded, as for load()."],
       labels: ["chords", "quantize", "drums"]
     ) { call in
       try call.allowPositional(1)
@@ -146,10 +150,11 @@ enum FileBuiltins {
   static var load: Builtin {
     Builtin(
       "load", usage: "load(path, chords: \"normal\", quantize: 12, limit: all, drums: false)",
-      summary: "reads MIDI files (a file, a folder searched recursively, or a glob) into a dataset",
+      summary: "reads MIDI files (a file, a folder or a glob) into a dataset",
       details: [
         "chords: \"normal\" (music21 normal order of pitch classes, as the original) or \"pitches\"",
-        "quantize: grid steps per quarter note; limit: at most this many files (in path order)",
+        "quantize: grid steps per quarter note",
+        "limit: at most this many files (in path order)",
         "drums: include channel 10. Files that fail to parse are skipped and listed.",
       ],
       labels: ["chords", "quantize", "limit", "drums"]

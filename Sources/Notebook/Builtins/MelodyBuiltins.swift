@@ -5,7 +5,8 @@ enum MelodyBuiltins {
   static var song: Builtin {
     Builtin(
       "song", usage: "song(dataset, index | name)",
-      summary: "one song of a dataset as a melody, by index (0-based) or by name (the file name without .mid)"
+      summary: "one song of a dataset as a melody, by index or by name",
+      details: ["index: 0-based; name: the file name without its extension (songs.names lists them)"]
     ) { call in
       try call.allowPositional(2)
       let ds = try call.object(0, DatasetObject.self, "a dataset")
@@ -31,7 +32,7 @@ enum MelodyBuiltins {
 
   static var take: Builtin {
     Builtin(
-      "take", usage: "take(melody, n)", summary: "the first n events of a melody (n <= its length)"
+      "take", usage: "take(melody, n)", summary: "the first n events of a melody"
     ) { call in
       let (m, n) = try melodyAndCount(call)
       return .object(m.sliced(0, n))
@@ -41,7 +42,7 @@ enum MelodyBuiltins {
   static var drop: Builtin {
     Builtin(
       "drop", usage: "drop(melody, n)",
-      summary: "the melody without its first n events (n <= its length); the rest starts at time 0"
+      summary: "a melody without its first n events (the rest starts at 0)"
     ) { call in
       let (m, n) = try melodyAndCount(call)
       return .object(m.sliced(n, m.count))
@@ -62,8 +63,9 @@ enum MelodyBuiltins {
   static var randomNotes: Builtin {
     Builtin(
       "random_notes", usage: "random_notes(vocab | model | dataset, n, seed: ..., offset: 0.5)",
-      summary: "n tokens drawn uniformly from a vocabulary (never <PAD>), one every `offset` quarters",
-      details: ["seed: default: the next seed of the global stream (see seed(n))"],
+      summary: "n random tokens of a vocabulary (never <PAD>)",
+      details: ["drawn uniformly; one every `offset` quarters (default 0.5)",
+                "seed: default: the next seed of the global stream (see seed(n))"],
       labels: ["seed", "offset"]
     ) { call in
       try call.allowPositional(2)
@@ -82,7 +84,7 @@ enum MelodyBuiltins {
 
   static var vocab: Builtin {
     Builtin(
-      "vocab", usage: "vocab(dataset | model)", summary: "the vocabulary of a dataset or a model (<PAD> first)"
+      "vocab", usage: "vocab(dataset | model)", summary: "the vocabulary of a dataset or model (<PAD> first)"
     ) { call in
       try call.allowPositional(1)
       return .object(VocabObject(try vocabulary(call, 0)))

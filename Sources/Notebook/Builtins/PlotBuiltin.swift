@@ -7,7 +7,7 @@ enum PlotBuiltin {
   static var builtin: Builtin {
     Builtin(
       "plot", usage: "plot(model | melody | dataset)",
-      summary: "a chart: a model's train and validation loss, a melody's piano roll, a dataset's tokens and offsets",
+      summary: "charts: losses (model), piano roll (melody), tokens (dataset)",
       details: ["Shown as text in outputs; save(plot(x), \"x.svg\") writes the same chart as SVG."],
       labels: ["title"]
     ) { call in

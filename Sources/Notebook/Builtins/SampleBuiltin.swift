@@ -6,14 +6,16 @@ enum SampleBuiltin {
   static var sample: Builtin {
     Builtin(
       "sample",
-      usage: "sample(model, length: 128, top_p: 0.6, temperature: 1, seed: …, prime: melody, "
-        + "offsets: \"generated\", count: 1)",
+      usage: "sample(model, length: 128, top_p: 0.6, temperature: 1, seed: …, prime: melody,\n"
+        + "       offsets: \"generated\", count: 1)",
       summary: "generates a melody (or a list of count melodies) from a model",
       details: [
-        "length: events to generate; top_p: nucleus mass in [0, 1] (0 = greedy); temperature: > 0",
-        "prime: a melody run through the model first; the result is the prime followed by the continuation",
-        "  (without prime the first event is a random token, as the original)",
-        "offsets: \"generated\" (the model's predicted offsets), \"constant\" (0.5 quarters), or a number",
+        "length: events to generate; temperature: > 0",
+        "top_p: nucleus mass in [0, 1] (0 = greedy)",
+        "prime: a melody run through the model first; the result is the prime",
+        "  followed by its continuation (without prime the first event is a",
+        "  random token, as the original)",
+        "offsets: \"generated\" (the model's), \"constant\" (0.5 quarters), or a number",
         "seed: default: the next seed of the global stream (see seed(n))",
       ],
       labels: ["length", "top_p", "temperature", "seed", "prime", "offsets", "count"]
@@ -74,11 +76,12 @@ enum SampleBuiltin {
   static var evaluate: Builtin {
     Builtin(
       "evaluate", usage: "evaluate(model, dataset, seq: 256)",
-      summary: "validation cross-entropy, accuracy and offset error of a model, beside a bigram baseline",
+      summary: "validation loss, accuracy, offset error, beside a bigram baseline",
       details: [
-        "Uses the validation split of the model's training as recorded (valid fraction and split seed);",
-        "the bigram baseline (add-one smoothed) is built from the training split. A model without a recorded",
-        "split is evaluated on the whole dataset, with the baseline built from it too.",
+        "Uses the validation split of the model's training as recorded (valid",
+        "fraction and split seed); the bigram baseline (add-one smoothed) is built",
+        "from the training split. A model without a recorded split is evaluated",
+        "on the whole dataset, with the baseline built from it too.",
       ],
       labels: ["seq"]
     ) { call in

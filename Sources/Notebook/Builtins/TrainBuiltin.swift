@@ -11,18 +11,23 @@ enum TrainBuiltin {
   static var builtin: Builtin {
     Builtin(
       "train",
-      usage: "train(dataset, hidden: 256, layers: 2, dropout: 0.2, epochs: 1 | steps: N, batch: 64, seq: 256, "
-        + "lr: 1e-3, weight_decay: 1e-4, smoothing: 0, w_cls: 1, w_off: 10, clip: 10, valid: 0.1, seed: …, "
-        + "threads: 2, coef: 1000)\n  or train(model, dataset, ...) to continue training a model",
-      summary: "trains a GRU model on a dataset (the original's config names and defaults)",
+      usage: "train(dataset, hidden: 256, layers: 2, dropout: 0.2, epochs: 1 | steps: N, batch: 64,\n"
+        + "      seq: 256, lr: 1e-3, weight_decay: 1e-4, smoothing: 0, w_cls: 1, w_off: 10, clip: 10,\n"
+        + "      valid: 0.1, seed: …, threads: 2, coef: 1000)\n"
+        + "train(model, dataset, ...) continues training a model",
+      summary: "trains a GRU model on a dataset (the original's config names)",
       details: [
         "hidden, layers, dropout: the network (new models only)",
-        "epochs: passes of coef windows per training song (steps = ceil(epochs*coef*songs/batch)); or steps: N",
-        "batch, seq: windows per step and events per window; lr, weight_decay: Adam; clip: gradient-norm clip",
-        "smoothing: label smoothing; w_cls, w_off: weights of the token and offset losses",
-        "valid: fraction of songs held out (evaluate() uses the same split); seed: init, split and windows",
-        "(default: the next seed of the global stream; a continued model keeps its split seed)",
-        "threads: training threads (results do not depend on it). Ctrl-C in the REPL stops at the next step.",
+        "epochs: passes of coef windows per training song, or steps: N",
+        "  (steps = ceil(epochs * coef * songs / batch))",
+        "batch, seq: windows per step and events per window",
+        "lr, weight_decay: Adam; clip: gradient-norm clip (0: off)",
+        "smoothing: label smoothing; w_cls, w_off: token and offset loss weights",
+        "valid: fraction of songs held out (evaluate() uses the same split)",
+        "seed: init, split and windows (default: the next seed of the global",
+        "  stream; a continued model keeps its split seed)",
+        "threads: training threads (results do not depend on it)",
+        "Ctrl-C in the REPL stops training at the next step; the model stays usable.",
       ],
       labels: architectureLabels + optionLabels
     ) { call in try run(call) }
