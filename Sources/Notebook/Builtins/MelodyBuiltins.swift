@@ -19,13 +19,13 @@ enum MelodyBuiltins {
           if let near = DidYouMean.suggest(name, among: names) { message += " (did you mean '\(near)'?)" }
           throw Diagnostic(message, at: which.range)
         }
-        return .object(ds.melody(i))
+        return .object(try ds.melody(i))
       default:
         let i = try Call.integer(which.value, "the song index", which.range)
         guard i >= 0 && i < ds.count else {
           throw Diagnostic("song index \(i) is out of bounds 0..<\(ds.count)", at: which.range)
         }
-        return .object(ds.melody(i))
+        return .object(try ds.melody(i))
       }
     }
   }
@@ -35,7 +35,7 @@ enum MelodyBuiltins {
       "take", usage: "take(melody, n)", summary: "the first n events of a melody"
     ) { call in
       let (m, n) = try melodyAndCount(call)
-      return .object(m.sliced(0, n))
+      return .object(try m.sliced(0, n))
     }
   }
 
@@ -45,7 +45,7 @@ enum MelodyBuiltins {
       summary: "a melody without its first n events (the rest starts at 0)"
     ) { call in
       let (m, n) = try melodyAndCount(call)
-      return .object(m.sliced(n, m.count))
+      return .object(try m.sliced(n, m.count))
     }
   }
 

@@ -35,10 +35,10 @@ public final class DatasetObject: IndexableObject, PersistableObject {
 
   public var memberNames: [String] { ["count", "songs", "names", "vocab", "events", "path", "skipped"] }
 
-  public func member(_ name: String) -> Value? {
+  public func member(_ name: String) throws -> Value? {
     switch name {
     case "count": return .int(dataset.songs.count)
-    case "songs": return .list(dataset.songs.indices.map { element(at: $0) })
+    case "songs": return .list(try dataset.songs.indices.map { try element(at: $0) })
     case "names": return .list(dataset.songs.map { .string($0.name) })
     case "vocab": return .object(VocabObject(dataset.vocab))
     case "events": return .int(dataset.eventCount)
@@ -51,14 +51,12 @@ public final class DatasetObject: IndexableObject, PersistableObject {
   public var count: Int { dataset.songs.count }
 
   /// Song `i` as a melody (its events' own durations and velocities).
-  public func melody(_ i: Int) -> MelodyObject {
+  public func melody(_ i: Int) throws -> MelodyObject {
     let s = dataset.songs[i]
-    // Tokens of a loaded song always decode (the codec made them).
-    let notes = (try? MelodyObject.decode(s.events)) ?? []
-    return MelodyObject(name: s.name, events: s.events, tempo: s.tempo, notes: notes)
+    return try MelodyObject(name: s.name, events: s.events, tempo: s.tempo)
   }
 
-  public func element(at i: Int) -> Value { .object(melody(i)) }
+  public func element(at i: Int) throws -> Value { .object(try melody(i)) }
 
   public func slice(_ lower: Int, _ upper: Int) -> Value {
     var d = dataset

@@ -97,17 +97,15 @@ public final class MelodyObject: IndexableObject, PersistableObject {
                                     ("duration", .float(e.duration)), ("velocity", .int(e.velocity))]))
   }
 
-  public func slice(_ lower: Int, _ upper: Int) -> Value {
-    .object(sliced(lower, upper))
+  public func slice(_ lower: Int, _ upper: Int) throws -> Value {
+    .object(try sliced(lower, upper))
   }
 
   /// Events `lower..<upper`, the first starting at time 0. Notes are re-derived from the events.
-  public func sliced(_ lower: Int, _ upper: Int) -> MelodyObject {
+  public func sliced(_ lower: Int, _ upper: Int) throws -> MelodyObject {
     var part = Array(events[lower..<upper])
     if !part.isEmpty { part[0].offset = 0 }
-    // Decoding cannot fail: these tokens decoded when this melody was made, or came from a MIDI file.
-    let notes = (try? MelodyObject.decode(part)) ?? []
-    return MelodyObject(name: name, events: part, tempo: tempo, notes: notes)
+    return try MelodyObject(name: name, events: part, tempo: tempo)
   }
 
   /// The events followed by `other`'s (its first offset kept, so it follows the last event).
@@ -154,6 +152,7 @@ public final class MelodyObject: IndexableObject, PersistableObject {
     let events = (0..<n).map { Event(token: s.tokens[$0], offset: s.offsets[$0], duration: durations[$0],
                                      velocity: velocities[$0]) }
     if let raw = s.notes {
+      do { _ = try decode(events) } catch { throw NotebookError.io("'\(file)': \(error)") }
       let notes = raw.filter { $0.count == 4 }.map {
         NoteEvent(pitch: Int($0[0]), start: $0[1], duration: $0[2], velocity: Int($0[3]))
       }

@@ -27,7 +27,13 @@ enum Members {
       }
     case .object(let o):
       names = o.memberNames
-      if let m = o.member(name) { return m }
+      do {
+        if let m = try o.member(name) { return m }
+      } catch let d as Diagnostic {
+        throw d
+      } catch {
+        throw Diagnostic("\(error)", at: range)
+      }
     default:
       break
     }
@@ -38,6 +44,11 @@ enum Members {
       message += "; members: " + names.joined(separator: ", ")
     }
     throw Diagnostic(message, at: range)
+  }
+
+  /// Runs `body`, turning a non-diagnostic error into one at `range`.
+  static func located(_ range: SourceRange, _ body: () throws -> Value) throws -> Value {
+    do { return try body() } catch let d as Diagnostic { throw d } catch { throw Diagnostic("\(error)", at: range) }
   }
 
   static func index(_ base: Value, _ index: Value, _ range: SourceRange) throws -> Value {
@@ -56,7 +67,7 @@ enum Members {
       switch base {
       case .list(let items): return .list(Array(items[lo..<hi]))
       case .range(let a, _): return .range(a + lo, a + hi)
-      case .object(let o as any IndexableObject): return o.slice(lo, hi)
+      case .object(let o as any IndexableObject): return try located(range) { try o.slice(lo, hi) }
       default: break
       }
     default:
@@ -67,7 +78,7 @@ enum Members {
       switch base {
       case .list(let items): return items[i]
       case .range(let a, _): return .int(a + i)
-      case .object(let o as any IndexableObject): return o.element(at: i)
+      case .object(let o as any IndexableObject): return try located(range) { try o.element(at: i) }
       default: break
       }
     }

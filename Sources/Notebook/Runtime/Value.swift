@@ -92,15 +92,17 @@ public protocol NotebookObject: AnyObject {
   var display: String { get }
   /// Member names, for `help`, completion and "did you mean".
   var memberNames: [String] { get }
-  /// The member `name`, or nil when there is none.
-  func member(_ name: String) -> Value?
+  /// The member `name`, or nil when there is none. Throws when the member cannot be computed.
+  func member(_ name: String) throws -> Value?
 }
 
 /// Objects that support `x[i]`, `x[a..<b]` and `x.count`.
 public protocol IndexableObject: NotebookObject {
   var count: Int { get }
-  func element(at i: Int) -> Value
-  func slice(_ lower: Int, _ upper: Int) -> Value
+  /// Element `i` (0 <= i < count; the caller checks). Throws when the element cannot be made.
+  func element(at i: Int) throws -> Value
+  /// Elements `lower..<upper` (within bounds; the caller checks).
+  func slice(_ lower: Int, _ upper: Int) throws -> Value
 }
 
 /// A named bag of fields, e.g. an evaluation or a training history; shown as `kind: a 1, b 2`.
