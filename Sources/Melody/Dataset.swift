@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import MIDI
 
 /// A file that could not be used, and why.
@@ -38,8 +39,10 @@ public struct Dataset: Sendable {
   /// glob), at most `limit` files in path order. Files are read and encoded in parallel on all
   /// cores; the result does not depend on the thread count. A file that fails to parse, or has
   /// no notes, is recorded in `failures` and skipped. Throws only when the path names no file
-  /// or the options are invalid.
-  public static func load(_ path: String, options: EncodingOptions, limit: Int? = nil) throws -> Dataset {
+  /// or the options are invalid. `threads` (default: all cores) only changes the speed.
+  public static func load(
+    _ path: String, options: EncodingOptions, limit: Int? = nil, threads: Int? = nil
+  ) throws -> Dataset {
     guard options.quantize >= 1 else { throw MelodyError.badOptions("quantize must be at least 1") }
     var found = try DatasetFiles.expand(path)
     if let limit { found = Array(found.prefix(max(0, limit))) }
@@ -47,10 +50,14 @@ public struct Dataset: Sendable {
     guard !files.isEmpty else { throw MelodyError.noFiles(path) }
 
     var results = [Result<Song, LoadFailure>?](repeating: nil, count: files.count)
+    let workers = min(max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount), files.count)
     results.withUnsafeMutableBufferPointer { buf in
       let box = SendableBuffer(buf)
-      DispatchQueue.concurrentPerform(iterations: files.count) { i in
-        box.buffer[i] = loadOne(files[i], options: options)
+      // Worker w takes files w, w + workers, ...: each slot is written by exactly one worker.
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        for i in stride(from: w, to: files.count, by: workers) {
+          box.buffer[i] = loadOne(files[i], options: options)
+        }
       }
     }
     var songs: [Song] = []

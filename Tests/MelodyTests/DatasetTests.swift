@@ -62,9 +62,10 @@ import Testing
       try MelodyIO.writeMIDI(notes, tempo: 120, to: dir + String(format: "/%03d.mid", i))
     }
     let a = try Dataset.load(dir, options: EncodingOptions())
-    let b = try Dataset.load(dir, options: EncodingOptions())
+    let b = try Dataset.load(dir, options: EncodingOptions(), threads: 1)
+    let c = try Dataset.load(dir, options: EncodingOptions(), threads: 3)
     #expect(a.songs.count == 40)
-    #expect(a.songs == b.songs)
+    #expect(a.songs == b.songs && a.songs == c.songs)
     #expect(a.songs.map(\.name) == (0..<40).map { String(format: "%03d", $0) })
   }
 
