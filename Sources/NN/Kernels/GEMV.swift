@@ -47,7 +47,7 @@ enum GEMV {
   }
 
   /// One row: two 8-lane accumulators over blocks of 16, one more block of 8, lane sum, scalar tail.
-  @inline(__always)
+  @inline(never)
   static func dot1(k: Int, row: UnsafePointer<Float>, x: UnsafePointer<Float>) -> Float {
     var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
     var p = 0
@@ -61,7 +61,7 @@ enum GEMV {
       a0 = a0.addingProduct(MicroKernel.load8(row + p), MicroKernel.load8(x + p))
       p += 8
     }
-    var s = (a0 + a1).sum()
+    var s = hsum(a0 + a1)
     while p < k {
       s = s.addingProduct(row[p], x[p])
       p += 1
@@ -70,7 +70,7 @@ enum GEMV {
   }
 
   /// Four rows at once, each with exactly the arithmetic of `dot1`.
-  @inline(__always)
+  @inline(never)
   static func dot4(
     k: Int, m: UnsafePointer<Float>, ldm: Int, x: UnsafePointer<Float>,
     alpha: Float, beta: Float, y: UnsafeMutablePointer<Float>, incy: Int
@@ -99,8 +99,8 @@ enum GEMV {
       a30 = a30.addingProduct(MicroKernel.load8(r3 + p), x0)
       p += 8
     }
-    var s0 = (a00 + a01).sum(), s1 = (a10 + a11).sum()
-    var s2 = (a20 + a21).sum(), s3 = (a30 + a31).sum()
+    var s0 = hsum(a00 + a01), s1 = hsum(a10 + a11)
+    var s2 = hsum(a20 + a21), s3 = hsum(a30 + a31)
     while p < k {
       let xp = x[p]
       s0 = s0.addingProduct(r0[p], xp); s1 = s1.addingProduct(r1[p], xp)
@@ -130,13 +130,7 @@ enum GEMV {
         j += 64
       }
       while j + 8 <= end {
-        var acc = SIMD8<Float>()
-        var row = m + j
-        for p in 0..<k {
-          acc = acc.addingProduct(SIMD8(repeating: x[p]), MicroKernel.load8(row))
-          row += ldm
-        }
-        finish8(acc, alpha: alpha, beta: beta, y + j * incy, incy)
+        axpy8(k: k, m: m + j, ldm: ldm, x: x, alpha: alpha, beta: beta, y: y + j * incy, incy: incy)
         j += 8
       }
       while j < end {
@@ -149,7 +143,7 @@ enum GEMV {
   }
 
   /// 64 consecutive outputs: eight 8-lane accumulators, one fused multiply-add per `p` per lane.
-  @inline(__always)
+  @inline(never)
   static func axpy64(
     k: Int, m: UnsafePointer<Float>, ldm: Int, x: UnsafePointer<Float>,
     alpha: Float, beta: Float, y: UnsafeMutablePointer<Float>, incy: Int
@@ -178,6 +172,21 @@ enum GEMV {
     finish8(a7, alpha: alpha, beta: beta, y + 56 * incy, incy)
   }
 
+  /// 8 consecutive outputs: one 8-lane accumulator (same per-lane arithmetic as `axpy64`).
+  @inline(never)
+  static func axpy8(
+    k: Int, m: UnsafePointer<Float>, ldm: Int, x: UnsafePointer<Float>,
+    alpha: Float, beta: Float, y: UnsafeMutablePointer<Float>, incy: Int
+  ) {
+    var acc = SIMD8<Float>()
+    var row = m
+    for p in 0..<k {
+      acc = acc.addingProduct(SIMD8(repeating: x[p]), MicroKernel.load8(row))
+      row += ldm
+    }
+    finish8(acc, alpha: alpha, beta: beta, y, incy)
+  }
+
   /// `finish` on 8 consecutive outputs (lane-wise identical arithmetic).
   @inline(__always)
   static func finish8(
@@ -195,6 +204,14 @@ enum GEMV {
     } else {
       for l in 0..<8 { finish(s[l], alpha: alpha, beta: beta, y + l * incy) }
     }
+  }
+
+  /// Lane sum in a fixed order: halves, then quarters, then the last pair.
+  @inline(__always)
+  static func hsum(_ v: SIMD8<Float>) -> Float {
+    let h = v.lowHalf + v.highHalf
+    let q = h.lowHalf + h.highHalf
+    return q[0] + q[1]
   }
 
   static func jobCount(outputs: Int, k: Int, maxJobs: Int, threads: Int) -> Int {

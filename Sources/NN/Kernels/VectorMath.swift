@@ -11,6 +11,9 @@
 ///   the buffer versions give the same bits wherever an element sits (tails are computed as padded
 ///   vectors) and for any thread count. NaN in gives NaN out.
 /// The scalar twins in `VectorMathNaive` (Foundation's `exp`/`tanh`) are the test oracles.
+///
+/// Use the buffer functions on whole rows (they are kept out of line so their loads stay
+/// vectorized), or the `SIMD8` functions inside your own fused loops.
 public enum VectorMath {
   public typealias V = SIMD8<Float>
 
@@ -20,8 +23,8 @@ public enum VectorMath {
   /// polynomial for e^r (FMA Horner), then scaling by 2^n in two steps so subnormals come out right.
   @inlinable @inline(__always)
   public static func exp(_ x: V) -> V {
-    let xc = x.clamped(lowerBound: V(repeating: -104), upperBound: V(repeating: 89))
-    let n = (xc * 1.44269504088896341).rounded(.toNearestOrEven)
+    let xc = clamp(x, -104, 89)
+    let n = roundToInt(xc * 1.44269504088896341)
     var r = xc.addingProduct(n, V(repeating: -0.693359375))  // exact: ln2 high part has 9 bits
     r = r.addingProduct(n, V(repeating: 2.12194440e-4))  // ln2 low part
     var p = V(repeating: 1.9875691500e-4)
@@ -31,11 +34,33 @@ public enum VectorMath {
     p = V(repeating: 1.6666665459e-1).addingProduct(p, r)
     p = V(repeating: 5.0000001201e-1).addingProduct(p, r)
     let e = (r.addingProduct(p, r * r)) + 1
-    let ni = SIMD8<Int32>(n, rounding: .towardZero)
-    let n1 = ni &>> 1, n2 = ni &- n1  // each in [-75, 64]: 2^n1, 2^n2 are normal floats
-    let s1 = unsafeBitCast((n1 &+ 127) &<< 23, to: V.self)
-    let s2 = unsafeBitCast((n2 &+ 127) &<< 23, to: V.self)
-    return (e * s1 * s2).replacing(with: x, where: x .!= x)
+    // 2^n as 2^n1 · 2^n2 with n1, n2 in [-75, 64] (normal floats) so subnormal results are right.
+    let n1 = roundToInt(n * 0.5), n2 = n - n1
+    return (e * pow2(n1) * pow2(n2)).replacing(with: x, where: x .!= x)
+  }
+
+  /// `v` rounded to the nearest integer (ties to even), for |v| < 2²²: adding 1.5·2²³ rounds in
+  /// the FPU's default mode and leaves the integer in the low mantissa bits.
+  @inlinable @inline(__always)
+  static func roundToInt(_ v: V) -> V {
+    let magic = V(repeating: 12_582_912)
+    return (v + magic) - magic
+  }
+
+  /// 2^n for integer-valued `n` in [-126, 127], built from the exponent bits.
+  @inlinable @inline(__always)
+  static func pow2(_ n: V) -> V {
+    // n + 127 + 1.5·2²³ is exact; its low mantissa bits hold the biased exponent n + 127.
+    let biased = unsafeBitCast(n + 12_583_039, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    return unsafeBitCast(biased &<< 23, to: V.self)
+  }
+
+  /// `v` clamped to [lo, hi] lane-wise (NaN lanes stay NaN-free: they become `hi`/`lo`; callers
+  /// restore NaN explicitly).
+  @inlinable @inline(__always)
+  static func clamp(_ v: V, _ lo: Float, _ hi: Float) -> V {
+    let l = V(repeating: lo), h = V(repeating: hi)
+    return v.replacing(with: l, where: v .< l).replacing(with: h, where: v .> h)
   }
 
   /// tanh x lane-wise: the odd Cephes polynomial x + x³·P(x²) for |x| < 0.625, else
@@ -52,7 +77,7 @@ public enum VectorMath {
     p = V(repeating: -3.33332819422e-1).addingProduct(p, z)
     let small = x.addingProduct(p * z, x)
     // Large |x| (e^{2|x|} may overflow to +inf: 2/inf = 0 gives exactly 1).
-    let e = exp(ax.clamped(lowerBound: V(repeating: 0), upperBound: V(repeating: 44)) * 2)
+    let e = exp(clamp(ax, 0, 44) * 2)
     var big = 1 - 2 / (e + 1)
     big.replace(with: -big, where: x .< 0)
     big.replace(with: small, where: ax .< 0.625)
@@ -73,19 +98,19 @@ public enum VectorMath {
   // MARK: Buffers
 
   /// `y[i] = exp(x[i])` for `i < count`; `y` may be `x` (in place).
-  @inlinable
+  @inline(never)
   public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     map(x, y, count) { exp($0) }
   }
 
   /// `y[i] = tanh(x[i])` for `i < count`; `y` may be `x` (in place).
-  @inlinable
+  @inline(never)
   public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     map(x, y, count) { tanh($0) }
   }
 
   /// `y[i] = sigmoid(x[i])` for `i < count`; `y` may be `x` (in place).
-  @inlinable
+  @inline(never)
   public static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     map(x, y, count) { sigmoid($0) }
   }
@@ -113,7 +138,7 @@ public enum VectorMath {
 
   /// Σ a[i]·b[i]: four 8-lane FMA accumulators over blocks of 32, then blocks of 8, combined
   /// pairwise, lane-summed, then a scalar FMA tail. The order is fixed by `count` alone.
-  @inlinable
+  @inline(never)
   public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
     var s0 = V(), s1 = V(), s2 = V(), s3 = V()
     var i = 0
@@ -128,7 +153,7 @@ public enum VectorMath {
       s0 = s0.addingProduct(load(a + i), load(b + i))
       i += 8
     }
-    var s = ((s0 + s1) + (s2 + s3)).sum()
+    var s = hsum((s0 + s1) + (s2 + s3))
     while i < count {
       s = s.addingProduct(a[i], b[i])
       i += 1
@@ -137,7 +162,7 @@ public enum VectorMath {
   }
 
   /// Σ x[i], with the same accumulation structure as `dot`.
-  @inlinable
+  @inline(never)
   public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
     var s0 = V(), s1 = V(), s2 = V(), s3 = V()
     var i = 0
@@ -149,7 +174,7 @@ public enum VectorMath {
       s0 += load(x + i)
       i += 8
     }
-    var s = ((s0 + s1) + (s2 + s3)).sum()
+    var s = hsum((s0 + s1) + (s2 + s3))
     while i < count {
       s += x[i]
       i += 1
@@ -158,7 +183,7 @@ public enum VectorMath {
   }
 
   /// `y[i] += alpha · x[i]` (one fused multiply-add per element).
-  @inlinable
+  @inline(never)
   public static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     let av = V(repeating: alpha)
     var i = 0
@@ -170,6 +195,14 @@ public enum VectorMath {
       y[i] = y[i].addingProduct(alpha, x[i])
       i += 1
     }
+  }
+
+  /// Lane sum in a fixed order: halves, then quarters, then the last pair.
+  @inlinable @inline(__always)
+  public static func hsum(_ v: V) -> Float {
+    let h = v.lowHalf + v.highHalf
+    let q = h.lowHalf + h.highHalf
+    return q[0] + q[1]
   }
 
   @inlinable @inline(__always)
