@@ -22,6 +22,8 @@ public struct MIDIError: Error, Sendable, Equatable, CustomStringConvertible {
 /// A recoverable quirk found while reading: the file was read anyway.
 public struct MIDIWarning: Sendable, Equatable, CustomStringConvertible {
   public enum Kind: String, Sendable, Equatable {
+    /// Bytes before `MThd` (e.g. a MacBinary header) were skipped.
+    case leadingData
     /// A chunk whose type is not `MThd`/`MTrk` was skipped by its length.
     case unknownChunk
     /// A track ended (chunk end) without an end-of-track meta event.

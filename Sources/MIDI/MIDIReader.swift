@@ -1,6 +1,7 @@
 /// Reads Standard MIDI Files (formats 0, 1, 2), plain or wrapped in a RIFF `RMID` container.
 ///
-/// Tolerated quirks (reported in `MIDIFile.warnings`): unknown chunk types (skipped by length),
+/// Tolerated quirks (reported in `MIDIFile.warnings`): up to 1 KB of data before `MThd` (e.g. a
+/// MacBinary header), unknown chunk types (skipped by length),
 /// a missing end-of-track, a last chunk whose length overruns the file (what is there is read; an
 /// event cut by the end of the file ends the track), junk after the last chunk, a track count
 /// that does not match the header, running status right after a meta/sysex event.
@@ -23,6 +24,12 @@ public enum MIDIReader {
     var c = ByteCursor(bytes, file: name)
     if bytes.count >= 4 && c.tag(at: 0) == "RIFF" {
       c = try unwrapRIFF(bytes, name: name, warnings: &warnings)
+    }
+    // Some files carry a wrapper header (e.g. MacBinary, 128 bytes): look for MThd a little way in.
+    if c.tag(at: c.pos) != "MThd", let at = findHeader(bytes, from: c.pos, within: 1024, end: c.end) {
+      warnings.append(
+        MIDIWarning(kind: .leadingData, offset: c.pos, message: "skipped \(at - c.pos) bytes before 'MThd'"))
+      c.pos = at
     }
     // MThd: "MThd" length(4) format(2) ntrks(2) division(2)
     let headerStart = c.pos
@@ -94,6 +101,16 @@ public enum MIDIReader {
           message: "header declares \(declaredTracks) tracks, found \(tracks.count)"))
     }
     return MIDIFile(format: format, division: division, tracks: tracks, warnings: warnings)
+  }
+
+  /// Offset of the first "MThd" in `from..<min(from + within, end)`, if any.
+  static func findHeader(_ bytes: [UInt8], from: Int, within: Int, end: Int) -> Int? {
+    let last = min(from + within, end) - 4
+    guard last >= from else { return nil }
+    for i in from...last where bytes[i] == 0x4D && bytes[i + 1] == 0x54 && bytes[i + 2] == 0x68 && bytes[i + 3] == 0x64 {
+      return i
+    }
+    return nil
   }
 
   /// RIFF `RMID`: "RIFF" size(LE32) "RMID", then sub-chunks; the `data` sub-chunk holds the SMF.

@@ -66,6 +66,15 @@ import Testing
     }
   }
 
+  @Test func macBinaryHeaderBeforeMThdIsSkipped() throws {
+    let bytes = [UInt8](repeating: 0, count: 128) + Fixtures.format0
+    let f = try MIDIReader.read(bytes, name: "q")
+    #expect(f.tracks == Fixtures.format0Value.tracks)
+    #expect(f.warnings == [MIDIWarning(kind: .leadingData, offset: 0, message: "skipped 128 bytes before 'MThd'")])
+    // Too far in: not a MIDI file.
+    #expect(throws: MIDIError.self) { try MIDIReader.read([UInt8](repeating: 0, count: 2000) + Fixtures.format0, name: "q") }
+  }
+
   @Test func missingEndOfTrackIsAWarning() throws {
     let f = try MIDIReader.read(Fixtures.smf(tracks: [noteC]), name: "q")
     #expect(f.warnings.map(\.kind) == [.missingEndOfTrack])
