@@ -94,6 +94,13 @@ import Testing
     let out = try #require(doc.cells[try doc.cellIndex(for: "train")].output)
     #expect(out.hasPrefix("model: GRU 1 layer × 4 hidden"), "\(out)")
     #expect(out.contains("trained 2 steps"))
+    // A full run records the overrides in the parameters cell's output.
+    options.cell = nil
+    options.parameters = try ParameterOverrides.parse(["steps=1"])
+    _ = try runner(path).run(options)
+    let all = try NotebookDocument.parse(try read(path), file: "w")
+    #expect(all.cells[try all.cellIndex(for: "parameters")].output == "-p steps=1")
+    #expect(all.cells[try all.cellIndex(for: "train")].output?.contains("trained 1 steps") == true)
     // Unknown parameters are an error before anything runs, with a suggestion.
     options.parameters = try ParameterOverrides.parse(["hiden=4"])
     #expect(throws: NotebookError.badParameter(

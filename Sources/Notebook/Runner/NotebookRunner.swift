@@ -33,6 +33,8 @@ public struct RunResult {
   public var original: String
   public var document: NotebookDocument
   public var reports: [CellReport]
+  /// Why the session could not be saved (the notebook itself was written); nil when it was.
+  public var sessionError: String? = nil
   public var failed: Bool { reports.contains(where: \.failed) }
   public var rendered: String { document.render() }
 }
@@ -110,8 +112,8 @@ public final class NotebookRunner {
         }
       }
       try runCell(target, &doc, interp, options, report)
-      if options.write { try store.save(interp.session, notebook: path) }
-      return RunResult(original: original, document: doc, reports: reports)
+      return RunResult(original: original, document: doc, reports: reports,
+                       sessionError: saveSession(interp.session, options))
     }
 
     let interp = Interpreter(session: Session(), environment: environment, builtins: builtins)
@@ -119,8 +121,20 @@ public final class NotebookRunner {
       try runCell(i, &doc, interp, options, report)
       if reports.last?.failed == true && !options.keepGoing { break }
     }
-    if options.write { try store.save(interp.session, notebook: path) }
-    return RunResult(original: original, document: doc, reports: reports)
+    return RunResult(original: original, document: doc, reports: reports,
+                     sessionError: saveSession(interp.session, options))
+  }
+
+  /// Saves the session when writing; returns the reason it could not be saved (a warning, not a failure:
+  /// the notebook is already written).
+  func saveSession(_ session: Session, _ options: RunOptions) -> String? {
+    guard options.write else { return nil }
+    do {
+      try store.save(session, notebook: path)
+      return nil
+    } catch {
+      return "\(error)"
+    }
   }
 
   /// Runs code cell `i`, sets its output, writes the notebook.
@@ -143,11 +157,16 @@ public final class NotebookRunner {
     let cell = doc.cells[i]
     let start = DispatchTime.now().uptimeNanoseconds
     let lines = diagnosticLines(doc.render())
-    let result: Interpreter.CellResult
+    var result: Interpreter.CellResult
     do {
       var statements = try Parser.parse(cell.source, firstLine: cell.sourceLine)
-      if cell.title == ParameterOverrides.cellTitle { statements = options.parameters.apply(to: statements) }
+      var note = ""
+      if cell.title == ParameterOverrides.cellTitle && !options.parameters.isEmpty {
+        statements = options.parameters.apply(to: statements)
+        note = options.parameters.values.map { "-p \($0.name)=\($0.text)" }.joined(separator: "\n")
+      }
       result = interp.run(statements: statements)
+      if !note.isEmpty { result.output = note + (result.output.isEmpty ? "" : "\n" + result.output) }
     } catch let d as Diagnostic {
       result = Interpreter.CellResult(output: "", error: d)
     } catch {

@@ -74,6 +74,7 @@ func runCommand(_ argv: [String]) -> Int32 {
     return 2
   }
   progress.clear()
+  if let warning = result.sessionError { printError("midigen run: warning: \(warning)") }
   let failed = result.reports.filter(\.failed)
   if !options.write {
     let diff = LineDiff.unified(old: result.original, new: result.rendered, oldName: path,
