@@ -3,8 +3,10 @@ import Glibc
 #endif
 import Foundation
 
-/// Expands a dataset path: a file (taken as is), a directory (its MIDI files, recursively), or a
-/// glob pattern (`data/*/bwv1*.mid`; matching directories are expanded too). Sorted by path.
+/// Expands a dataset path: a file (taken as is, whatever its extension), a directory (its MIDI
+/// files, recursively), or a glob pattern (`data/*/bwv1*.mid`, POSIX `glob`: no `**`) whose
+/// matching MIDI files and directories (expanded) are taken. MIDI files are those ending in
+/// .mid, .midi, .kar, .rmi or .smf (any case). Sorted by path.
 enum DatasetFiles {
   static let extensions: Set<String> = ["mid", "midi", "kar", "rmi", "smf"]
 
@@ -12,7 +14,11 @@ enum DatasetFiles {
     if path.contains(where: { "*?[".contains($0) }) {
       var out: [String] = []
       for match in try glob(path) {
-        if isDirectory(match) { out += try directory(match) } else { out.append(match) }
+        if isDirectory(match) {
+          out += try directory(match)
+        } else if isMIDIName(match) {
+          out.append(match)
+        }
       }
       return out.sorted()
     }
@@ -21,6 +27,11 @@ enum DatasetFiles {
     }
     if isDirectory(path) { return try directory(path) }
     return [path]
+  }
+
+  static func isMIDIName(_ name: String) -> Bool {
+    guard let dot = name.lastIndex(of: ".") else { return false }
+    return extensions.contains(name[name.index(after: dot)...].lowercased())
   }
 
   static func isDirectory(_ path: String) -> Bool {
@@ -57,7 +68,7 @@ enum DatasetFiles {
       }
       if type == Int32(DT_DIR) {
         try walk(full, into: &out, depth: depth + 1)
-      } else if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
+      } else if isMIDIName(name) {
         out.append(full)
       }
     }

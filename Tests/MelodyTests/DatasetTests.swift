@@ -43,6 +43,10 @@ import Testing
     #expect(try Dataset.load(dir + "/a.mid", options: EncodingOptions()).songs.count == 1)
     let g = try Dataset.load(dir + "/*.mid", options: EncodingOptions())
     #expect(g.songs.map(\.name) == ["a"] && g.failures.count == 2)
+    // A glob takes MIDI files only, and expands the directories it matches.
+    let all = try Dataset.files(matching: dir + "/*")
+    #expect(all.map { ($0 as NSString).lastPathComponent } == ["a.mid", "broken.mid", "empty.mid", "b.MIDI"])
+    #expect(try Dataset.files(matching: dir + "/notes.txt") == [dir + "/notes.txt"])
     #expect(try Dataset.load(dir, options: EncodingOptions(), limit: 1).songs.map(\.name) == ["a"])
     #expect(throws: MelodyError.self) { try Dataset.load(dir + "/nothing-*.mid", options: EncodingOptions()) }
     #expect(throws: MelodyError.self) { try Dataset.load(dir + "/missing", options: EncodingOptions()) }
