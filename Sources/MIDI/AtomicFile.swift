@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Whole-file writes that never leave a half-written file: the bytes go to a temporary file in
 /// the same folder, which is then renamed over the destination.

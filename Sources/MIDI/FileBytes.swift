@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// Reads whole files into byte arrays with plain POSIX calls (no Foundation bridging).
@@ -10,8 +10,12 @@ public enum FileBytes {
     guard fd >= 0 else { throw MIDIError(file: path, offset: 0, message: "cannot open: \(errnoText())") }
     defer { close(fd) }
     var st = stat()
-    guard fstat(fd, &st) == 0 else { throw MIDIError(file: path, offset: 0, message: "cannot stat: \(errnoText())") }
-    guard st.st_mode & S_IFMT != S_IFDIR else { throw MIDIError(file: path, offset: 0, message: "is a directory") }
+    guard fstat(fd, &st) == 0 else {
+      throw MIDIError(file: path, offset: 0, message: "cannot stat: \(errnoText())")
+    }
+    guard st.st_mode & S_IFMT != S_IFDIR else {
+      throw MIDIError(file: path, offset: 0, message: "is a directory")
+    }
     var out = [UInt8](repeating: 0, count: max(0, Int(st.st_size)))
     var got = 0
     while got < out.count {

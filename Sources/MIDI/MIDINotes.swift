@@ -70,7 +70,8 @@ extension MIDIFile {
           next.append(-1)
           let tick = e.tick + trackOffset
           notes.append(
-            MIDINote(pitch: Int(key), velocity: Int(vel), channel: Int(ch), track: ti, startTick: tick, endTick: -1))
+            MIDINote(
+              pitch: Int(key), velocity: Int(vel), channel: Int(ch), track: ti, startTick: tick, endTick: -1))
         case .noteOn(let ch, let key, _), .noteOff(let ch, let key, _):
           if ch == 9 && !includeDrums { continue }
           let k = Int(ch) << 7 | Int(key & 0x7F)

@@ -38,20 +38,26 @@ public enum MIDIReader {
     }
     c.pos += 4
     let headerLength = try c.be(4, "header length")
-    guard headerLength >= 6 else { throw c.error("header length \(headerLength) is less than 6", at: c.pos - 4) }
+    guard headerLength >= 6 else {
+      throw c.error("header length \(headerLength) is less than 6", at: c.pos - 4)
+    }
     guard c.remaining >= headerLength else {
-      throw c.error("header chunk needs \(headerLength) bytes but only \(c.remaining) remain", at: headerStart)
+      throw c.error(
+        "header chunk needs \(headerLength) bytes but only \(c.remaining) remain", at: headerStart)
     }
     let format = try c.be(2, "format")
     let declaredTracks = try c.be(2, "track count")
     let divisionOffset = c.pos
     let division = try c.be(2, "division")
     c.pos += headerLength - 6  // longer headers: extra bytes are skipped
-    guard format <= 2 else { throw c.error("unknown format \(format) (expected 0, 1 or 2)", at: headerStart + 8) }
+    guard format <= 2 else {
+      throw c.error("unknown format \(format) (expected 0, 1 or 2)", at: headerStart + 8)
+    }
     if division & 0x8000 != 0 {
       let fps = 256 - (division >> 8)
       throw c.error(
-        "SMPTE time division (\(fps) frames/s, \(division & 0xFF) ticks/frame) is not supported", at: divisionOffset)
+        "SMPTE time division (\(fps) frames/s, \(division & 0xFF) ticks/frame) is not supported",
+        at: divisionOffset)
     }
     guard division > 0 else { throw c.error("division is 0 ticks per quarter", at: divisionOffset) }
 
@@ -62,7 +68,9 @@ public enum MIDIReader {
       guard c.remaining >= 8, let tag = c.tag(at: c.pos) else {
         if tracks.count >= declaredTracks || c.remaining < 8 {
           warnings.append(
-            MIDIWarning(kind: .trailingData, offset: chunkStart, message: "ignored \(c.remaining) bytes after the last chunk"))
+            MIDIWarning(
+              kind: .trailingData, offset: chunkStart,
+              message: "ignored \(c.remaining) bytes after the last chunk"))
           break
         }
         throw c.error("expected a chunk type, found bytes that are not ASCII")
@@ -75,14 +83,19 @@ public enum MIDIReader {
       if dataEnd > c.end && tag != "MTrk" && tracks.count >= declaredTracks {
         // Text or garbage after the last track that happens to start with four ASCII bytes.
         warnings.append(
-          MIDIWarning(kind: .trailingData, offset: chunkStart, message: "ignored \(c.end - chunkStart) bytes after the last chunk"))
+          MIDIWarning(
+            kind: .trailingData, offset: chunkStart,
+            message: "ignored \(c.end - chunkStart) bytes after the last chunk"))
         break
       }
       if dataEnd > c.end {
         warnings.append(
           MIDIWarning(
             kind: .chunkOverrunsFile, offset: chunkStart,
-            message: "'\(tag)' chunk length \(length) runs past the end of the file; reading the \(c.end - dataStart) bytes there"))
+            message:
+              "'\(tag)' chunk length \(length) runs past the end of the file; "
+              + "reading the \(c.end - dataStart) bytes there"
+          ))
         dataEnd = c.end
         clipped = true
       }
@@ -90,7 +103,8 @@ public enum MIDIReader {
         var tr = TrackReader(bytes: bytes, file: name, start: dataStart, end: dataEnd, clipped: clipped)
         tracks.append(try tr.read(warnings: &warnings))
       } else {
-        warnings.append(MIDIWarning(kind: .unknownChunk, offset: chunkStart, message: "skipped unknown '\(tag)' chunk"))
+        warnings.append(
+          MIDIWarning(kind: .unknownChunk, offset: chunkStart, message: "skipped unknown '\(tag)' chunk"))
       }
       c.pos = dataEnd
     }
@@ -107,7 +121,8 @@ public enum MIDIReader {
   static func findHeader(_ bytes: [UInt8], from: Int, within: Int, end: Int) -> Int? {
     let last = min(from + within, end) - 4
     guard last >= from else { return nil }
-    for i in from...last where bytes[i] == 0x4D && bytes[i + 1] == 0x54 && bytes[i + 2] == 0x68 && bytes[i + 3] == 0x64 {
+    for i in from...last
+    where bytes[i] == 0x4D && bytes[i + 1] == 0x54 && bytes[i + 2] == 0x68 && bytes[i + 3] == 0x64 {
       return i
     }
     return nil
@@ -115,7 +130,9 @@ public enum MIDIReader {
 
   /// RIFF `RMID`: "RIFF" size(LE32) "RMID", then sub-chunks; the `data` sub-chunk holds the SMF.
   /// Returns a cursor over the SMF bytes (offsets stay absolute in the file).
-  static func unwrapRIFF(_ bytes: [UInt8], name: String, warnings: inout [MIDIWarning]) throws(MIDIError) -> ByteCursor {
+  static func unwrapRIFF(_ bytes: [UInt8], name: String, warnings: inout [MIDIWarning]) throws(MIDIError)
+    -> ByteCursor
+  {
     var c = ByteCursor(bytes, file: name, pos: 4)
     _ = try c.le32("RIFF size")
     guard c.tag(at: c.pos) == "RMID" else { throw c.error("RIFF file is not of type 'RMID'") }
@@ -129,7 +146,9 @@ public enum MIDIReader {
         warnings.append(MIDIWarning(kind: .riffWrapper, offset: 0, message: "RIFF RMID wrapper"))
         return ByteCursor(bytes, file: name, pos: c.pos, end: min(c.end, c.pos + size))
       }
-      guard size <= c.remaining else { throw c.error("RIFF chunk size \(size) runs past the end of the file", at: at) }
+      guard size <= c.remaining else {
+        throw c.error("RIFF chunk size \(size) runs past the end of the file", at: at)
+      }
       c.pos += size + (size & 1)  // RIFF chunks are padded to even sizes
     }
     throw c.error("RIFF RMID file has no 'data' chunk")

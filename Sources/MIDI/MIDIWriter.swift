@@ -44,7 +44,8 @@ public enum MIDIWriter {
   ) -> MIDIFile {
     let bpm = tempo.isFinite && tempo > 0 ? tempo : 120
     let us = Int((60_000_000.0 / max(bpm, 4)).rounded())  // at most 15 s per quarter
-    let tempoEvent = MIDITrackEvent(tick: 0, .meta(.tempo(microsecondsPerQuarter: min(max(us, 1), 0xFF_FFFF))))
+    let tempoEvent = MIDITrackEvent(
+      tick: 0, .meta(.tempo(microsecondsPerQuarter: min(max(us, 1), 0xFF_FFFF))))
     var channels = Set<Int>()
     // (tick, order, event): order 0 = note-off, 1 = note-on, keeps offs before ons at equal ticks.
     var timed: [(Int, Int, Int, MIDITrackEvent)] = []
@@ -66,12 +67,17 @@ public enum MIDIWriter {
     let end = MIDITrackEvent(tick: noteEvents.last?.tick ?? 0, .meta(.endOfTrack))
     if format == 0 {
       return MIDIFile(
-        format: 0, division: division, tracks: [MIDITrack(events: [tempoEvent] + programs + noteEvents + [end])])
+        format: 0, division: division,
+        tracks: [MIDITrack(events: [tempoEvent] + programs + noteEvents + [end])])
     }
     let conductor = MIDITrack(events: [tempoEvent, MIDITrackEvent(tick: 0, .meta(.endOfTrack))])
     return MIDIFile(
       format: 1, division: division,
-      tracks: [conductor, MIDITrack(events: [MIDITrackEvent(tick: 0, .meta(.trackName("Piano")))] + programs + noteEvents + [end])])
+      tracks: [
+        conductor,
+        MIDITrack(
+          events: [MIDITrackEvent(tick: 0, .meta(.trackName("Piano")))] + programs + noteEvents + [end]),
+      ])
   }
 
   /// Writes `file` to `path` atomically (temporary file in the same folder, then rename).

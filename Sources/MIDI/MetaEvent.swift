@@ -16,7 +16,8 @@ public enum MetaEvent: Sendable, Equatable {
   case smpteOffset([UInt8])
   /// `FF 58 04 nn dd cc bb`: numerator, denominator as a power of two, MIDI clocks per click,
   /// 32nds per quarter.
-  case timeSignature(numerator: UInt8, denominatorPower: UInt8, clocksPerClick: UInt8, thirtySecondsPerQuarter: UInt8)
+  case timeSignature(
+    numerator: UInt8, denominatorPower: UInt8, clocksPerClick: UInt8, thirtySecondsPerQuarter: UInt8)
   /// `FF 59 02 sf mi`: sharps (negative = flats), minor flag.
   case keySignature(sharps: Int8, minor: Bool)
   /// Any other type, or a known type whose length does not match its definition.
@@ -44,7 +45,8 @@ public enum MetaEvent: Sendable, Equatable {
       return .smpteOffset(Array(d))
     case 0x58 where d.count == 4:
       return .timeSignature(
-        numerator: d[b], denominatorPower: d[b + 1], clocksPerClick: d[b + 2], thirtySecondsPerQuarter: d[b + 3])
+        numerator: d[b], denominatorPower: d[b + 1], clocksPerClick: d[b + 2],
+        thirtySecondsPerQuarter: d[b + 3])
     case 0x59 where d.count == 2:
       return .keySignature(sharps: Int8(bitPattern: d[b]), minor: d[b + 1] != 0)
     default:

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Expands a dataset path: a file (taken as is, whatever its extension), a directory (its MIDI
 /// files, recursively), or a glob pattern (`data/*/bwv1*.mid`, POSIX `glob`: no `**`) whose

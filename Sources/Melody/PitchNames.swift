@@ -40,7 +40,9 @@ enum PitchNames {
     var octave = 0
     // Octave: the trailing digits.
     var digitsStart = end
-    while digitsStart > 1 && u[digitsStart - 1] >= UInt8(ascii: "0") && u[digitsStart - 1] <= UInt8(ascii: "9") {
+    while digitsStart > 1 && u[digitsStart - 1] >= UInt8(ascii: "0")
+      && u[digitsStart - 1] <= UInt8(ascii: "9")
+    {
       digitsStart -= 1
     }
     guard digitsStart < end, end - digitsStart <= 2 else { return nil }

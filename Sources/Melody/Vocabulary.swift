@@ -8,7 +8,8 @@ public struct Vocabulary: Sendable, Equatable {
   /// A vocabulary from a saved token list; it must start with `<PAD>` and have no duplicates.
   public init(tokens: [String]) throws {
     guard tokens.first == Self.pad else {
-      throw MelodyError.badVocabulary("the first token must be \(Self.pad), found '\(tokens.first ?? "nothing")'")
+      throw MelodyError.badVocabulary(
+        "the first token must be \(Self.pad), found '\(tokens.first ?? "nothing")'")
     }
     var ids: [String: Int] = [:]
     ids.reserveCapacity(tokens.count)

@@ -72,7 +72,9 @@ enum Fixtures {
         MIDITrackEvent(tick: 0, .meta(.trackName("Test"))),
         MIDITrackEvent(
           tick: 0,
-          .meta(.timeSignature(numerator: 4, denominatorPower: 2, clocksPerClick: 24, thirtySecondsPerQuarter: 8))),
+          .meta(
+            .timeSignature(numerator: 4, denominatorPower: 2, clocksPerClick: 24, thirtySecondsPerQuarter: 8))
+        ),
         MIDITrackEvent(tick: 0, .meta(.keySignature(sharps: -2, minor: true))),
         MIDITrackEvent(tick: 0, .meta(.tempo(microsecondsPerQuarter: 600_000))),
         MIDITrackEvent(tick: 0, .meta(.unknown(type: 0x7F, data: [1, 2, 3]))),
@@ -130,7 +132,9 @@ enum Fixtures {
 
   static func chunk(_ tag: String, _ body: [UInt8]) -> [UInt8] {
     let n = body.count
-    return Array(tag.utf8) + [UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)] + body
+    return Array(tag.utf8) + [
+      UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF),
+    ] + body
   }
 
   static let endOfTrack: [UInt8] = [0x00, 0xFF, 0x2F, 0x00]

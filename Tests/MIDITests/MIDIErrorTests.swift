@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MIDI
 
 /// Truly malformed data: an error naming the file and the byte offset.
@@ -61,7 +62,8 @@ import Testing
 
   @Test func dataByteWithoutRunningStatus() {
     let b = Fixtures.smf(tracks: [[0x00, 0x3C, 0x40] + Fixtures.endOfTrack])
-    #expect(error(b) == MIDIError(file: "bad.mid", offset: 23, message: "data byte 0x3C with no running status"))
+    #expect(
+      error(b) == MIDIError(file: "bad.mid", offset: 23, message: "data byte 0x3C with no running status"))
   }
 
   @Test func statusByteWhereDataByteBelongs() {
@@ -81,7 +83,8 @@ import Testing
   }
 
   @Test func metaLengthPastChunkEnd() {
-    let b = Fixtures.smf(tracks: [[0x00, 0xFF, 0x01, 0x7F, 0x41]]) + Fixtures.chunk("MTrk", Fixtures.endOfTrack)
+    let b =
+      Fixtures.smf(tracks: [[0x00, 0xFF, 0x01, 0x7F, 0x41]]) + Fixtures.chunk("MTrk", Fixtures.endOfTrack)
     #expect(error(b)?.offset == 22)
   }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MIDI
 
 /// Never a crash, never a hang: every prefix and thousands of mutations of each fixture either
@@ -75,7 +76,9 @@ import Testing
     for _ in 0..<2000 {
       let n = Int.random(in: 0..<64, using: &rng)
       var b = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
-      if Bool.random(using: &rng) { b = Array("MThd".utf8) + [0, 0, 0, 6, 0, 1, 0, 1, 0, 96] + Array("MTrk".utf8) + b }
+      if Bool.random(using: &rng) {
+        b = Array("MThd".utf8) + [0, 0, 0, 6, 0, 1, 0, 1, 0, 96] + Array("MTrk".utf8) + b
+      }
       survive(b)
     }
   }

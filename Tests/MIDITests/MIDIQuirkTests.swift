@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MIDI
 
 /// What real files do, and how the reader copes.
@@ -13,7 +14,8 @@ import Testing
 
   @Test func overlappingNotesOfOnePitchEndOldestFirst() throws {
     // on@0, on@48, off@96, off@144: two notes 0-96 and 48-144.
-    let body: [UInt8] = [0x00, 0x90, 60, 90, 0x30, 0x90, 60, 80, 0x30, 0x80, 60, 0, 0x30, 0x80, 60, 0] + Fixtures.endOfTrack
+    let body: [UInt8] =
+      [0x00, 0x90, 60, 90, 0x30, 0x90, 60, 80, 0x30, 0x80, 60, 0, 0x30, 0x80, 60, 0] + Fixtures.endOfTrack
     let x = try MIDIReader.read(Fixtures.smf(tracks: [body]), name: "q").extractNotes()
     #expect(x.notes.map { [$0.startTick, $0.endTick, $0.velocity] } == [[0, 96, 90], [48, 144, 80]])
     #expect(x.unterminated == 0)
@@ -70,9 +72,12 @@ import Testing
     let bytes = [UInt8](repeating: 0, count: 128) + Fixtures.format0
     let f = try MIDIReader.read(bytes, name: "q")
     #expect(f.tracks == Fixtures.format0Value.tracks)
-    #expect(f.warnings == [MIDIWarning(kind: .leadingData, offset: 0, message: "skipped 128 bytes before 'MThd'")])
+    #expect(
+      f.warnings == [MIDIWarning(kind: .leadingData, offset: 0, message: "skipped 128 bytes before 'MThd'")])
     // Too far in: not a MIDI file.
-    #expect(throws: MIDIError.self) { try MIDIReader.read([UInt8](repeating: 0, count: 2000) + Fixtures.format0, name: "q") }
+    #expect(throws: MIDIError.self) {
+      try MIDIReader.read([UInt8](repeating: 0, count: 2000) + Fixtures.format0, name: "q")
+    }
   }
 
   @Test func missingEndOfTrackIsAWarning() throws {

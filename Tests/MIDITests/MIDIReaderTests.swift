@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import MIDI
 
 @Suite struct MIDIReaderTests {
@@ -14,7 +16,9 @@ import Testing
     let f = try MIDIReader.read(Fixtures.format1, name: "f1.mid")
     #expect(f.warnings == [])
     #expect(f.format == 1 && f.division == 96 && f.tracks.count == 2)
-    for (got, want) in zip(f.tracks[1].events, Fixtures.format1Value.tracks[1].events) { #expect(got == want) }
+    for (got, want) in zip(f.tracks[1].events, Fixtures.format1Value.tracks[1].events) {
+      #expect(got == want)
+    }
     #expect(f == Fixtures.format1Value)
     #expect(f.tracks[0].name == "Test")
     #expect(f.tempo == 100)
@@ -44,11 +48,11 @@ import Testing
   }
 
   @Test func metaTextKindsAndLatin1() throws {
-    let body: [UInt8] = [0x00, 0xFF, 0x01, 0x03, 0x61, 0xE9, 0x62] + Fixtures.endOfTrack  // text "a\u{e9}b" in Latin-1
+    // Meta text (01), length 3: "a\u{e9}b" in Latin-1 (not valid UTF-8).
+    let body: [UInt8] = [0x00, 0xFF, 0x01, 0x03, 0x61, 0xE9, 0x62] + Fixtures.endOfTrack
     let f = try MIDIReader.read(Fixtures.smf(tracks: [body]), name: "t")
     #expect(f.tracks[0].events[0].kind == .meta(.text(type: 1, "a\u{e9}b")))
   }
 }
 
-import Foundation
 func unlinkFile(_ p: String) -> Bool { (try? FileManager.default.removeItem(atPath: p)) != nil }

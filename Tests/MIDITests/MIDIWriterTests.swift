@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import MIDI
 
 @Suite struct MIDIWriterTests {
@@ -38,7 +40,9 @@ import Testing
     #expect(back.division == 240)
     #expect(abs(back.tempo - 133) < 0.01)
     let expected = notes.map { n in
-      MIDINote(pitch: n.pitch, velocity: n.velocity, channel: 0, track: format, startTick: n.startTick, endTick: n.endTick)
+      MIDINote(
+        pitch: n.pitch, velocity: n.velocity, channel: 0, track: format, startTick: n.startTick,
+        endTick: n.endTick)
     }
     #expect(back.notes() == expected)
   }
@@ -60,8 +64,10 @@ import Testing
       .sysexEscape([0xF8]), .meta(.sequenceNumber(513)), .meta(.text(type: 5, "lyric")),
       .meta(.trackName("Name")), .meta(.channelPrefix(3)), .meta(.tempo(microsecondsPerQuarter: 0xFF_FFFF)),
       .meta(.smpteOffset([1, 2, 3, 4, 5])),
-      .meta(.timeSignature(numerator: 6, denominatorPower: 3, clocksPerClick: 36, thirtySecondsPerQuarter: 8)),
-      .meta(.keySignature(sharps: 7, minor: false)), .meta(.unknown(type: 0x60, data: Array(repeating: 9, count: 200))),
+      .meta(
+        .timeSignature(numerator: 6, denominatorPower: 3, clocksPerClick: 36, thirtySecondsPerQuarter: 8)),
+      .meta(.keySignature(sharps: 7, minor: false)),
+      .meta(.unknown(type: 0x60, data: Array(repeating: 9, count: 200))),
       .meta(.endOfTrack),
     ]
     let events = kinds.enumerated().map { MIDITrackEvent(tick: $0.offset * 1000, $0.element) }
@@ -72,7 +78,8 @@ import Testing
 
   @Test func missingEndOfTrackIsAdded() throws {
     let file = MIDIFile(
-      format: 0, division: 96, tracks: [MIDITrack(events: [MIDITrackEvent(tick: 5, .programChange(channel: 0, program: 1))])])
+      format: 0, division: 96,
+      tracks: [MIDITrack(events: [MIDITrackEvent(tick: 5, .programChange(channel: 0, program: 1))])])
     let bytes = MIDIWriter.bytes(file)
     #expect(Array(bytes.suffix(4)) == [0x00, 0xFF, 0x2F, 0x00])
     #expect(try MIDIReader.read(bytes, name: "x").warnings.isEmpty)
@@ -86,8 +93,8 @@ import Testing
     try MIDIWriter.write(Fixtures.format0Value, to: dir + "/a.mid")  // replaces
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["a.mid"])
     #expect(try MIDIReader.read(path: dir + "/a.mid") == Fixtures.format0Value)
-    #expect(throws: (any Error).self) { try MIDIWriter.write(Fixtures.format0Value, to: dir + "/no/such/dir.mid") }
+    #expect(throws: (any Error).self) {
+      try MIDIWriter.write(Fixtures.format0Value, to: dir + "/no/such/dir.mid")
+    }
   }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MIDI
 
 @Suite struct VLQTests {
@@ -23,7 +24,10 @@ import Testing
 
   @Test func fiveByteQuantityIsAnError() {
     var c = ByteCursor([0x81, 0x80, 0x80, 0x80, 0x00], file: "v")
-    #expect(throws: MIDIError(file: "v", offset: 0, message: "delta is a variable-length quantity longer than 4 bytes")) {
+    #expect(
+      throws: MIDIError(
+        file: "v", offset: 0, message: "delta is a variable-length quantity longer than 4 bytes")
+    ) {
       try c.vlq("delta")
     }
   }

@@ -1,6 +1,7 @@
 import Foundation
 import MIDI
 import Testing
+
 @testable import Melody
 
 @Suite struct DatasetTests {
@@ -9,9 +10,13 @@ import Testing
   static func makeFolder() throws -> String {
     let dir = NSTemporaryDirectory() + "midigen-dataset-\(UInt32.random(in: 0...UInt32.max))"
     try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
-    let a = [NoteEvent(pitch: 60, start: 0, duration: 1, velocity: 80), NoteEvent(pitch: 64, start: 1, duration: 1, velocity: 80)]
+    let a = [
+      NoteEvent(pitch: 60, start: 0, duration: 1, velocity: 80),
+      NoteEvent(pitch: 64, start: 1, duration: 1, velocity: 80),
+    ]
     let b = [
-      NoteEvent(pitch: 60, start: 0, duration: 1, velocity: 80), NoteEvent(pitch: 67, start: 0, duration: 1, velocity: 80),
+      NoteEvent(pitch: 60, start: 0, duration: 1, velocity: 80),
+      NoteEvent(pitch: 67, start: 0, duration: 1, velocity: 80),
       NoteEvent(pitch: 62, start: 0.5, duration: 1, velocity: 80),
     ]
     try MelodyIO.writeMIDI(a, tempo: 100, to: dir + "/a.mid")
@@ -34,7 +39,8 @@ import Testing
     #expect(d.failures[0].reason.hasPrefix("byte 0x"))
     #expect(d.failures[1].reason == "no notes")
     #expect(d.vocab.tokens == ["<PAD>", "7.0", "C4", "D4", "E4"])
-    #expect(d.summary == "\(dir): 4 files, 2 skipped, 4 events, vocabulary 5 tokens (chords normal, quantize 12)")
+    #expect(
+      d.summary == "\(dir): 4 files, 2 skipped, 4 events, vocabulary 5 tokens (chords normal, quantize 12)")
   }
 
   @Test func loadsOneFileAGlobAndALimit() throws {

@@ -1,5 +1,6 @@
 import MIDI
 import Testing
+
 @testable import Melody
 
 @Suite struct MelodyCodecTests {
@@ -9,7 +10,8 @@ import Testing
     for t in tracks {
       var ev: [MIDITrackEvent] = []
       for (p, s, e, ch) in t {
-        ev.append(MIDITrackEvent(tick: s, .noteOn(channel: UInt8(ch), note: UInt8(p), velocity: UInt8(40 + p % 50))))
+        ev.append(
+          MIDITrackEvent(tick: s, .noteOn(channel: UInt8(ch), note: UInt8(p), velocity: UInt8(40 + p % 50))))
         ev.append(MIDITrackEvent(tick: e, .noteOff(channel: UInt8(ch), note: UInt8(p), velocity: 0)))
       }
       ev.sort { $0.tick < $1.tick }
@@ -29,7 +31,8 @@ import Testing
     #expect(s.tokens == ["0.4.7", "D4", "4.6"])
     #expect(s.offsets == [0, 1, 1.5])
     #expect(s.events.map(\.duration) == [2, 1, 2.5])
-    #expect(s.events.map(\.velocity) == [max(40 + 60 % 50, 40 + 64 % 50, 40 + 67 % 50), 40 + 62 % 50, 40 + 64 % 50])
+    #expect(
+      s.events.map(\.velocity) == [max(40 + 60 % 50, 40 + 64 % 50, 40 + 67 % 50), 40 + 62 % 50, 40 + 64 % 50])
     #expect(s.tempo == 120)
     #expect(s.lengthInQuarters == 5)
   }
@@ -41,8 +44,9 @@ import Testing
   }
 
   @Test func quantizationMergesNearOnsets() {
-    // Division 480: onsets 0 and 10 ticks round to the same 1/12 step (40 ticks); 30 does not... (30/40 = 0.75 -> 1).
-    let f = Self.file([[(60, 0, 480, 0), (64, 10, 480, 0), (67, 30, 480, 0), (72, 160, 200, 0)]], division: 480)
+    // Division 480, grid 40 ticks: onsets 0 and 10 round to step 0; 30 (0.75 step) rounds to 1.
+    let f = Self.file(
+      [[(60, 0, 480, 0), (64, 10, 480, 0), (67, 30, 480, 0), (72, 160, 200, 0)]], division: 480)
     let s = MelodyCodec.encode(f, name: "q", options: EncodingOptions())
     #expect(s.tokens == ["0.4", "G4", "C5"])
     #expect(s.offsets == [0, 1.0 / 12, 3.0 / 12])
@@ -82,7 +86,8 @@ import Testing
   }
 
   @Test func decodeWithOffsets() throws {
-    let notes = try MelodyCodec.decode(tokens: ["C4", "0.4.7", "48.55"], offsets: [0, 1, 0.5], noteLength: 0.25, velocity: 70)
+    let notes = try MelodyCodec.decode(
+      tokens: ["C4", "0.4.7", "48.55"], offsets: [0, 1, 0.5], noteLength: 0.25, velocity: 70)
     #expect(
       notes == [
         NoteEvent(pitch: 60, start: 0, duration: 0.25, velocity: 70),
@@ -120,11 +125,13 @@ import Testing
     let song = Song(
       name: "s",
       events: [
-        Event(token: "C4", offset: 0, duration: 2, velocity: 50), Event(token: "0.4", offset: 1.5, duration: 0.25, velocity: 99),
+        Event(token: "C4", offset: 0, duration: 2, velocity: 50),
+        Event(token: "0.4", offset: 1.5, duration: 0.25, velocity: 99),
       ])
     #expect(
       try MelodyCodec.decode(song) == [
-        NoteEvent(pitch: 60, start: 0, duration: 2, velocity: 50), NoteEvent(pitch: 60, start: 1.5, duration: 0.25, velocity: 99),
+        NoteEvent(pitch: 60, start: 0, duration: 2, velocity: 50),
+        NoteEvent(pitch: 60, start: 1.5, duration: 0.25, velocity: 99),
         NoteEvent(pitch: 64, start: 1.5, duration: 0.25, velocity: 99),
       ])
   }

@@ -1,13 +1,15 @@
 import Foundation
 import MIDI
 import Testing
+
 @testable import Melody
 
 @Suite struct MelodyIOTests {
   @Test func writtenNotesReadBack() throws {
     let path = NSTemporaryDirectory() + "midigen-io-\(UInt32.random(in: 0...UInt32.max)).mid"
     defer { try? FileManager.default.removeItem(atPath: path) }
-    let notes = try MelodyCodec.decode(tokens: ["C4", "0.4.7", "B-3", "E-5"], offsets: [0, 0.5, 1.25, 1.0 / 3])
+    let notes = try MelodyCodec.decode(
+      tokens: ["C4", "0.4.7", "B-3", "E-5"], offsets: [0, 0.5, 1.25, 1.0 / 3])
     try MelodyIO.writeMIDI(notes, tempo: 96, to: path)
     let file = try MIDIReader.read(path: path)
     #expect(file.format == 1 && file.division == 480)
@@ -15,7 +17,8 @@ import Testing
     #expect(file.warnings.isEmpty)
     let back = file.notes().map {
       NoteEvent(
-        pitch: $0.pitch, start: Double($0.startTick) / 480, duration: Double($0.durationTicks) / 480, velocity: $0.velocity)
+        pitch: $0.pitch, start: Double($0.startTick) / 480, duration: Double($0.durationTicks) / 480,
+        velocity: $0.velocity)
     }
     let expected = notes.sorted { ($0.start, $0.pitch) < ($1.start, $1.pitch) }
     #expect(back.count == expected.count)
@@ -32,7 +35,9 @@ import Testing
     let path = NSTemporaryDirectory() + "midigen-bad-\(UInt32.random(in: 0...UInt32.max)).mid"
     try AtomicFile.write("garbage!", to: path)
     defer { try? FileManager.default.removeItem(atPath: path) }
-    #expect(throws: MIDIError(file: path, offset: 0, message: "not a MIDI file: expected 'MThd' at the start")) {
+    #expect(
+      throws: MIDIError(file: path, offset: 0, message: "not a MIDI file: expected 'MThd' at the start")
+    ) {
       try MelodyIO.readSong(path: path, options: EncodingOptions())
     }
   }

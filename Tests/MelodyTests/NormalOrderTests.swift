@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Melody
 
 @Suite struct NormalOrderTests {

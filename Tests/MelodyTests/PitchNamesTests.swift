@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Melody
 
 @Suite struct PitchNamesTests {
@@ -31,7 +32,10 @@ import Testing
     #expect(try MelodyCodec.pitches(of: "B#3") == [60])
   }
 
-  @Test(arguments: ["", "H4", "C", "C#", "Cx4", "C4.", "C123", "G9#", "B#9", "C-0x", "4C", "0..4", "0.4.", "128", "-1", "1.2.300"])
+  @Test(arguments: [
+    "", "H4", "C", "C#", "Cx4", "C4.", "C123", "G9#", "B#9", "C-0x", "4C", "0..4", "0.4.", "128", "-1",
+    "1.2.300",
+  ])
   func badTokensAreErrorsNamingTheToken(token: String) {
     #expect(throws: MelodyError.self) { try MelodyCodec.pitches(of: token) }
     do {

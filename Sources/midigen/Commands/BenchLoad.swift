@@ -12,7 +12,8 @@ func benchLoad(_ argv: [String]) -> Int32 {
     try args.rejectUnknown(flags: ["drums", "help"])
     guard let path = args.positional.first, args.positional.count == 1, !args.flag("help") else {
       printError(
-        "usage: midigen bench load PATH [--runs N] [--threads N] [--chords normal|pitches] [--quantize N] [--drums]")
+        "usage: midigen bench load PATH [--runs N] [--threads N] [--chords normal|pitches] [--quantize N]"
+          + " [--drums]")
       return args.flag("help") ? 0 : 2
     }
     let runs = try args.int("runs", default: 7)

@@ -20,7 +20,10 @@ func inspectCommand(_ argv: [String]) -> Int32 {
         usage: midigen inspect PATH... [--json] [--chords normal|pitches] [--quantize N] [--drums] [--tokens N]
           PATH: a MIDI file, a directory (searched recursively) or a glob
         """
-      if args.flag("help") { print(usage); return 0 }
+      if args.flag("help") {
+        print(usage)
+        return 0
+      }
       printError(usage)
       return 2
     }
@@ -107,11 +110,15 @@ struct FileReport {
   var text: String {
     guard let f = file, let s = song else { return "\(error ?? path + ": unknown error")\n" }
     var out = "\(path)\n"
-    out += "  format \(f.format), \(f.tracks.count) tracks, division \(f.division), tempo \(fmt(f.tempo)) bpm\n"
-    out += "  \(notes) notes, \(s.events.count) events, \(fmt(quarters)) quarters, vocabulary \(vocabularySize)\n"
+    out +=
+      "  format \(f.format), \(f.tracks.count) tracks, division \(f.division), tempo \(fmt(f.tempo)) bpm\n"
+    out +=
+      "  \(notes) notes, \(s.events.count) events, \(fmt(quarters)) quarters, vocabulary \(vocabularySize)\n"
     out += "  tokens: " + s.tokens.prefix(firstTokens).joined(separator: " ")
     out += s.events.count > firstTokens ? " ...\n" : "\n"
-    if unterminated > 0 { out += "  warning: \(unterminated) notes never switched off (ended at track end)\n" }
+    if unterminated > 0 {
+      out += "  warning: \(unterminated) notes never switched off (ended at track end)\n"
+    }
     for w in f.warnings { out += "  \(w)\n" }
     return out
   }
