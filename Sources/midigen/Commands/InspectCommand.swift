@@ -35,6 +35,8 @@ func inspectCommand(_ argv: [String]) -> Int32 {
   }
   let json = args.flag("json")
   var failed = false
+  var fileCount = 0
+  var failedCount = 0
   for path in args.positional {
     let files: [String]
     do {
@@ -51,9 +53,16 @@ func inspectCommand(_ argv: [String]) -> Int32 {
     }
     for file in files {
       let report = FileReport(path: file, options: options, firstTokens: shown)
-      if report.error != nil { failed = true }
+      fileCount += 1
+      if report.error != nil {
+        failed = true
+        failedCount += 1
+      }
       if json { print(report.json) } else { print(report.text, terminator: "") }
     }
+  }
+  if !json && fileCount > 1 {
+    print("\(fileCount) files, \(failedCount) failed")
   }
   return failed ? 1 : 0
 }
