@@ -1,5 +1,5 @@
 /// A note to play: MIDI pitch, start and duration in quarter notes, velocity 1...127.
-public struct NoteEvent: Sendable, Equatable {
+public struct NoteEvent: Sendable, Equatable, Codable {
   public var pitch: Int
   /// Start in quarter notes from the beginning.
   public var start: Double
@@ -17,7 +17,7 @@ public struct NoteEvent: Sendable, Equatable {
 
 /// One step of a melody: a note or chord token, its delay after the previous event, its length and
 /// loudness.
-public struct Event: Sendable, Equatable {
+public struct Event: Sendable, Equatable, Codable {
   /// `C#4` for a note, `0.4.7` (normal order) or `48.55.64` (exact pitches) for a chord.
   public var token: String
   /// Quarter notes since the previous event's onset (0 for the first event).
@@ -36,7 +36,7 @@ public struct Event: Sendable, Equatable {
 }
 
 /// A piece as a sequence of events.
-public struct Song: Sendable, Equatable {
+public struct Song: Sendable, Equatable, Codable {
   /// Usually the file name without its extension.
   public var name: String
   public var events: [Event]
