@@ -157,6 +157,19 @@ import Testing
     #expect(r.error?.message.contains(message) == true, "\(r.error?.message ?? "no error")")
   }
 
+  @Test func evaluateAModelTrainedOnOneSong() throws {
+    let (dir, i) = try setUp()
+    defer { TestSupport.cleanup(dir) }
+    let out = TestSupport.run(i, """
+      one = load("songs/song2.mid")
+      m = train(one, hidden: 8, layers: 1, steps: 2, batch: 2, seq: 8)
+      evaluate(m, one).songs
+      """)
+    #expect(out == "1")
+    #expect(TestSupport.run(i, "evaluate(m, one)").hasPrefix(
+      "evaluation on the training songs (1, too few to hold any out) (31 predicted events):"))
+  }
+
   @Test func plotsAreText() throws {
     let (dir, i) = try setUp()
     defer { TestSupport.cleanup(dir) }

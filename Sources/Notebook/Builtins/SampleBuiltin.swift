@@ -80,8 +80,9 @@ enum SampleBuiltin {
       details: [
         "Uses the validation split of the model's training as recorded (valid",
         "fraction and split seed); the bigram baseline (add-one smoothed) is built",
-        "from the training split. A model without a recorded split is evaluated",
-        "on the whole dataset, with the baseline built from it too.",
+        "from the training split. A model without a recorded split (or trained",
+        "on too few songs to hold any out) is evaluated on the whole dataset,",
+        "with the baseline built from it too.",
       ],
       labels: ["seq"]
     ) { call in
@@ -94,8 +95,13 @@ enum SampleBuiltin {
       var splitNote = "all \(data.count) songs (no recorded split)"
       if let v = model.net.metadata[ModelObject.validKey].flatMap(Double.init),
          let s = model.net.metadata[ModelObject.splitSeedKey].flatMap(UInt64.init), v > 0 {
-        (train, valid) = Trainer.split(data, valid: v, seed: s)
-        splitNote = Format.plural(valid.count, "validation song")
+        let (t, held) = Trainer.split(data, valid: v, seed: s)
+        if held.isEmpty {
+          splitNote = "the training songs (\(data.count), too few to hold any out)"
+        } else {
+          (train, valid) = (t, held)
+          splitNote = Format.plural(valid.count, "validation song")
+        }
       }
       guard !valid.isEmpty else { throw call.error("no validation songs to evaluate on") }
       let m = Evaluator.evaluate(model.net, on: valid, seq: seq)
