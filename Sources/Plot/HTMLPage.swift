@@ -68,6 +68,28 @@ public struct HTMLPage: Sendable {
     return out
   }
 
+  /// Splits a code cell's output text at lines `saved: PATH` naming an `.svg` or `.wav` file (the
+  /// notebook's convention), inserting `embed(PATH, ext)` (lowercased extension) right after each such line.
+  /// Other text, including `saved:` lines of other files, stays text. An empty output gives no outputs.
+  public static func outputs(fromText text: String, embed: (_ path: String, _ ext: String) -> Output) -> [Output] {
+    var result: [Output] = []
+    var chunk: [Substring] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      chunk.append(line)
+      guard line.hasPrefix("saved: ") else { continue }
+      let path = String(line.dropFirst("saved: ".count))
+      let ext = (path as NSString).pathExtension.lowercased()
+      guard ext == "svg" || ext == "wav" else { continue }
+      result.append(.text(chunk.joined(separator: "\n")))
+      chunk = []
+      result.append(embed(path, ext))
+    }
+    if !chunk.isEmpty && !(chunk.count == 1 && chunk[0].isEmpty) {
+      result.append(.text(chunk.joined(separator: "\n")))
+    }
+    return result
+  }
+
   static func render(_ output: Output) -> String {
     switch output {
     case .text(let text):
@@ -120,7 +142,7 @@ public struct HTMLPage: Sendable {
     .markdown pre { background: #f0f0f0; }
     .code .label { color: #888888; font-size: 12px; margin-bottom: 2px; }
     pre.source { background: #f3f6fa; border: 1px solid #dde3ea; }
-    pre.output { background: #ffffff; border: 1px solid #e5e5e5; border-top: none; }
+    pre.output { background: #ffffff; border: 1px solid #e5e5e5; border-top: none; line-height: 1.15; }
     .failed pre.output { background: #fff3f3; border-color: #f0c0c0; color: #a00000; }
     figure { margin: 8px 0; background: #ffffff; border: 1px solid #e5e5e5; padding: 8px; }
     figure svg, figure img { max-width: 100%; height: auto; display: block; }

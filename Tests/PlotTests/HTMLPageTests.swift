@@ -63,3 +63,28 @@ import Testing
     #expect(Self.page.render() == Self.page.render())
   }
 }
+
+@Suite struct HTMLPageOutputSplitTests {
+  @Test func splitsAtSavedMediaLines() {
+    let text = "loss 2.0\nsaved: out/loss.svg\nsaved: m.mid\nsaved: a.WAV\ndone"
+    var asked: [String] = []
+    let outputs = HTMLPage.outputs(fromText: text) { path, ext in
+      asked.append(path + "|" + ext)
+      return ext == "svg" ? .svg(name: path, document: "<svg/>") : .audio(name: path, wav: [1])
+    }
+    #expect(asked == ["out/loss.svg|svg", "a.WAV|wav"])
+    #expect(outputs == [
+      .text("loss 2.0\nsaved: out/loss.svg"), .svg(name: "out/loss.svg", document: "<svg/>"),
+      .text("saved: m.mid\nsaved: a.WAV"), .audio(name: "a.WAV", wav: [1]),
+      .text("done"),
+    ])
+  }
+
+  @Test func plainTextAndEmpty() {
+    #expect(HTMLPage.outputs(fromText: "a\nb") { _, _ in .text("never") } == [.text("a\nb")])
+    #expect(HTMLPage.outputs(fromText: "") { _, _ in .text("never") } == [])
+    // A media line at the end leaves no empty trailing text.
+    #expect(HTMLPage.outputs(fromText: "saved: x.svg") { p, _ in .missing(name: p, reason: "r") }
+      == [.text("saved: x.svg"), .missing(name: "x.svg", reason: "r")])
+  }
+}
