@@ -6,6 +6,7 @@ extension GEMM {
   ///   (`GEMMBlocked`). K is never split across threads: results are bit-identical for any thread
   ///   count (though not necessarily equal bit for bit to `naive`, whose summation order differs).
   /// - `alpha == 0` or `k == 0`: `C = beta·C` (`C = 0` when `beta == 0`; C is not read).
+  /// For a B reused across many calls (a recurrent weight), see `PackedMatrix`.
   /// Safe to call concurrently from several threads on disjoint outputs.
   public static func sgemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
@@ -60,6 +61,41 @@ extension GEMM {
     GEMMBlocked.run(
       transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
+  }
+
+  /// `C[m,n] = alpha · op(A)[m,k] · B[k,n] + beta · C` with B prepacked (`k = packedB.k`,
+  /// `n = packedB.n`). Same results as `sgemm` on the unpacked B (bit for bit, for any m: an m = 1
+  /// product runs the micro-kernel's per-element arithmetic too), without packing B per call.
+  public static func sgemm(
+    transA: Bool, m: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    packedB: PackedMatrix, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    sgemm(
+      transA: transA, m: m, alpha: alpha, a: a, lda: lda, packedB: packedB, beta: beta, c: c, ldc: ldc,
+      threads: Parallel.threads)
+  }
+
+  static func sgemm(
+    transA: Bool, m: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    packedB: PackedMatrix, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
+  ) {
+    let n = packedB.n, k = packedB.k
+    if m <= 0 { return }
+    if alpha == 0 {
+      sgemm(
+        transA: transA, transB: false, m: m, n: n, k: 0, alpha: alpha, a: a, lda: lda, b: packedB.base,
+        ldb: n, beta: beta, c: c, ldc: ldc, threads: threads)
+      return
+    }
+    if m == 1 {
+      withContiguous(a, stride: transA ? lda : 1, count: k) { x in
+        GEMV.packedRow(x: x, packed: packedB, alpha: alpha, beta: beta, y: c, threads: threads)
+      }
+      return
+    }
+    GEMMBlocked.run(
+      transA: transA, transB: false, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: packedB.base,
+      ldb: n, beta: beta, c: c, ldc: ldc, threads: threads, packed: packedB)
   }
 
   /// Calls `body` with `count` values `v[i·stride]` as one contiguous buffer (no copy if stride 1).

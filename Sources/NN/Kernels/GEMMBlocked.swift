@@ -1,28 +1,37 @@
-/// The cache-blocked, packed, multi-threaded SGEMM driver behind `GEMM.sgemm` (m, n ≥ 2).
+/// The cache-blocked, multi-threaded SGEMM driver behind `GEMM.sgemm` (m, n ≥ 2).
 ///
 /// Loop structure (Goto/BLIS): K is cut into blocks of `kcMax` (in order, never split across
-/// threads); for each K block, op(B) is packed into 16-column panels (phase 1, in parallel), then
-/// the output is cut into a grid of row blocks (≤ `mcMax` rows, packed A in L2) × column blocks, and
-/// the grid cells run in parallel (phase 2), each sweeping 6×16 micro-tiles with the packed B panel
-/// in L1. When there are few row blocks (small m, e.g. a GRU step with m = batch), the columns are
-/// split too and op(A) is packed once, shared.
+/// threads); op(B) is packed into 16-column panels (kc×16, kept in L1 by the micro-kernel) unless
+/// it comes prepacked (`PackedMatrix`); the output is cut into a grid of row blocks (≤ `mcMax`
+/// rows, whose A stays in L2) × column blocks, and grid cells run in parallel.
+///
+/// Two schedules:
+/// - small m (≤ 2 row blocks, e.g. a GRU step with m = batch): one parallel region; each cell runs
+///   the whole K loop, packs only its own B panels, and reads a row-major A in place (only a ragged
+///   last 6-row panel is packed), so nothing is packed twice across column cells;
+/// - large m: per K block, B is packed once, shared (phase 1, in parallel), then the grid runs
+///   (phase 2), each cell packing its row block of A.
 ///
 /// Determinism: every output element is accumulated by the same micro-kernel over the same K blocks
-/// in the same order whatever the grid, so results are bit-identical for any `Parallel.threads`.
+/// in the same order whatever the grid or the schedule, so results are bit-identical for any thread
+/// count (and with or without a prepacked B).
 enum GEMMBlocked {
   /// K block: a 6×kc A micro-panel (6 KiB) and a kc×16 B panel (16 KiB) fit in L1 (32 KiB).
   nonisolated(unsafe) static var kcMax = 256
-  /// Row block: mc×kc packed A (≈ 144 KiB) stays in L2 (512 KiB per core).
+  /// Row block: mc×kc of packed A (≈ 144 KiB) stays in L2 (512 KiB per core).
   nonisolated(unsafe) static var mcMax = 144
+
+  /// Where a micro-panel of op(A) lives: `(pointer, aRow, aStep)` as `MicroKernel.full` takes it.
+  typealias APanel = (UnsafePointer<Float>, Int, Int)
 
   static func run(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, packed: PackedMatrix? = nil
   ) {
     let mr = MicroKernel.mr, nr = MicroKernel.nr
     let threads = max(1, threads)
-    let kcMax = max(1, self.kcMax)
+    let kcMax = packed?.kc ?? max(1, self.kcMax)
     let mPanels = (m + mr - 1) / mr, nPanels = (n + nr - 1) / nr
 
     // The output grid: row blocks of whole micro-panels, equal-sized; split columns when the
@@ -35,35 +44,60 @@ enum GEMMBlocked {
     rowBlocks = (mPanels + rowPanelsPerBlock - 1) / rowPanelsPerBlock
     let colPanelsPerBlock = (nPanels + colBlocks - 1) / colBlocks
     colBlocks = (nPanels + colPanelsPerBlock - 1) / colPanelsPerBlock
-    let sharedA = colBlocks > 1
-
     let kcTop = min(kcMax, k)
+    let directA = small && !transA
+    let raggedA = m % mr != 0
+
+    /// Floats of A scratch for a cell of `panels` row panels.
+    func aScratch(_ panels: Int) -> Int { directA ? (raggedA ? mr * kcTop : 0) : panels * mr * kcTop }
+
+    /// Packs what a cell needs of A for K block `p0` into `scratch`; returns the panel locator.
+    func prepareA(ip0: Int, ip1: Int, p0: Int, kc: Int, scratch: UnsafeMutablePointer<Float>)
+      -> (Int) -> APanel
+    {
+      if directA {
+        let last = mPanels - 1
+        if raggedA && ip1 == mPanels {
+          GEMMPacking.packA(
+            transA: false, a: a, lda: lda, i0: last * mr, rows: m - last * mr, p0: p0, kc: kc,
+            dst: scratch)
+        }
+        return { ip in
+          raggedA && ip == last ? (UnsafePointer(scratch), 1, mr) : (a + ip * mr * lda + p0, lda, 1)
+        }
+      }
+      GEMMPacking.packA(
+        transA: transA, a: a, lda: lda, i0: ip0 * mr, rows: min(m, ip1 * mr) - ip0 * mr, p0: p0, kc: kc,
+        dst: scratch)
+      return { ip in (UnsafePointer(scratch + (ip - ip0) * mr * kc), 1, mr) }
+    }
 
     if small {
-      // Small m (e.g. a GRU step, m = batch): one parallel region; each cell runs the whole K loop,
-      // packing its own rows of A and its own panels of B (no barrier between K blocks).
       Parallel.forEach(rowBlocks * colBlocks, threads: threads) { cell in
         let ib = cell / colBlocks, jb = cell % colBlocks
         let ip0 = ib * rowPanelsPerBlock, ip1 = min(mPanels, ip0 + rowPanelsPerBlock)
         let jp0 = jb * colPanelsPerBlock, jp1 = min(nPanels, jp0 + colPanelsPerBlock)
-        let aSize = (ip1 - ip0) * mr * kcTop, bSize = (jp1 - jp0) * nr * kcTop
+        let aSize = aScratch(ip1 - ip0), bSize = packed == nil ? (jp1 - jp0) * nr * kcTop : 0
         Scratch.withFloats(aSize + bSize + mr * nr) { scratch in
-          let packedA = scratch, packedB = scratch + aSize, tile = scratch + aSize + bSize
+          let ownB = scratch + aSize, tile = scratch + aSize + bSize
           var p0 = 0
           while p0 < k {
             let kc = min(kcMax, k - p0)
-            GEMMPacking.packA(
-              transA: transA, a: a, lda: lda, i0: ip0 * mr, rows: min(m, ip1 * mr) - ip0 * mr,
-              p0: p0, kc: kc, dst: packedA)
-            for jp in jp0..<jp1 {
-              GEMMPacking.packBPanel(
-                transB: transB, b: b, ldb: ldb, p0: p0, kc: kc, j0: jp * nr, cols: min(nr, n - jp * nr),
-                dst: packedB + (jp - jp0) * kc * nr)
+            let aPanel = prepareA(ip0: ip0, ip1: ip1, p0: p0, kc: kc, scratch: scratch)
+            let bPanels: UnsafePointer<Float>
+            if let packed {
+              bPanels = UnsafePointer(packed.block(p0 / kcMax))
+            } else {
+              for jp in jp0..<jp1 {
+                GEMMPacking.packBPanel(
+                  transB: transB, b: b, ldb: ldb, p0: p0, kc: kc, j0: jp * nr, cols: min(nr, n - jp * nr),
+                  dst: ownB + (jp - jp0) * kc * nr)
+              }
+              bPanels = UnsafePointer(ownB - jp0 * kc * nr)
             }
             sweep(
-              kc: kc, packedA: packedA, ip0: ip0, ip1: ip1, m: m, jp0: jp0, jp1: jp1, n: n,
-              bPanel: { jp in (UnsafePointer(packedB + (jp - jp0) * kc * nr), nr) },
-              alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc, tile: tile)
+              kc: kc, aPanel: aPanel, ip0: ip0, ip1: ip1, m: m, jp0: jp0, jp1: jp1, n: n,
+              bPanels: bPanels, alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc, tile: tile)
             p0 += kc
           }
         }
@@ -71,88 +105,71 @@ enum GEMMBlocked {
       return
     }
 
-    Scratch.withFloats(kcTop * nr * nPanels) { packedB in
-      Scratch.withFloats(sharedA ? kcTop * mr * mPanels : 0) { sharedPackedA in
-        var p0 = 0
-        while p0 < k {
-          let kc = min(kcMax, k - p0)
-          let betaNow: Float = p0 == 0 ? beta : 1
+    Scratch.withFloats(packed == nil ? kcTop * nr * nPanels : 0) { sharedB in
+      var p0 = 0
+      while p0 < k {
+        let kc = min(kcMax, k - p0)
+        let betaNow: Float = p0 == 0 ? beta : 1
 
-          // Phase 1: pack op(B) panels (and the shared A), split into a few jobs.
-          let bJobs = min(nPanels, 2 * threads)
-          let aJobs = sharedA ? min(mPanels, 2 * threads) : 0
-          Parallel.forEach(bJobs + aJobs, threads: threads) { job in
-            if job < bJobs {
-              let lo = nPanels * job / bJobs, hi = nPanels * (job + 1) / bJobs
-              for jp in lo..<hi {
-                GEMMPacking.packBPanel(
-                  transB: transB, b: b, ldb: ldb, p0: p0, kc: kc, j0: jp * nr,
-                  cols: min(nr, n - jp * nr), dst: packedB + jp * kc * nr)
-              }
-            } else {
-              let aj = job - bJobs
-              let lo = mPanels * aj / aJobs, hi = mPanels * (aj + 1) / aJobs
-              if hi > lo {
-                GEMMPacking.packA(
-                  transA: transA, a: a, lda: lda, i0: lo * mr, rows: min(m, hi * mr) - lo * mr,
-                  p0: p0, kc: kc, dst: sharedPackedA + lo * mr * kc)
-              }
+        // Phase 1: pack all panels of op(B) for this K block.
+        let bPanels: UnsafePointer<Float>
+        if let packed {
+          bPanels = UnsafePointer(packed.block(p0 / kcMax))
+        } else {
+          let jobs = min(nPanels, 2 * threads)
+          Parallel.forEach(jobs, threads: threads) { job in
+            for jp in (nPanels * job / jobs)..<(nPanels * (job + 1) / jobs) {
+              GEMMPacking.packBPanel(
+                transB: transB, b: b, ldb: ldb, p0: p0, kc: kc, j0: jp * nr, cols: min(nr, n - jp * nr),
+                dst: sharedB + jp * kc * nr)
             }
           }
-
-          // Phase 2: the output grid.
-          Parallel.forEach(rowBlocks * colBlocks, threads: threads) { cell in
-            let ib = cell / colBlocks, jb = cell % colBlocks
-            let ip0 = ib * rowPanelsPerBlock, ip1 = min(mPanels, ip0 + rowPanelsPerBlock)
-            let jp0 = jb * colPanelsPerBlock, jp1 = min(nPanels, jp0 + colPanelsPerBlock)
-            let aSize = sharedA ? 0 : (ip1 - ip0) * mr * kc
-            Scratch.withFloats(aSize + mr * nr) { scratch in
-              let tile = scratch + aSize
-              let packedA: UnsafePointer<Float>
-              if sharedA {
-                packedA = UnsafePointer(sharedPackedA + ip0 * mr * kc)
-              } else {
-                GEMMPacking.packA(
-                  transA: transA, a: a, lda: lda, i0: ip0 * mr, rows: min(m, ip1 * mr) - ip0 * mr,
-                  p0: p0, kc: kc, dst: scratch)
-                packedA = UnsafePointer(scratch)
-              }
-              sweep(
-                kc: kc, packedA: packedA, ip0: ip0, ip1: ip1, m: m, jp0: jp0, jp1: jp1, n: n,
-                bPanel: { jp in (UnsafePointer(packedB + jp * kc * nr), nr) },
-                alpha: alpha, beta: betaNow, c: c, ldc: ldc, tile: tile)
-            }
-          }
-          p0 += kc
+          bPanels = UnsafePointer(sharedB)
         }
+
+        // Phase 2: the output grid.
+        Parallel.forEach(rowBlocks * colBlocks, threads: threads) { cell in
+          let ib = cell / colBlocks, jb = cell % colBlocks
+          let ip0 = ib * rowPanelsPerBlock, ip1 = min(mPanels, ip0 + rowPanelsPerBlock)
+          let jp0 = jb * colPanelsPerBlock, jp1 = min(nPanels, jp0 + colPanelsPerBlock)
+          let aSize = aScratch(ip1 - ip0)
+          Scratch.withFloats(aSize + mr * nr) { scratch in
+            let aPanel = prepareA(ip0: ip0, ip1: ip1, p0: p0, kc: kc, scratch: scratch)
+            sweep(
+              kc: kc, aPanel: aPanel, ip0: ip0, ip1: ip1, m: m, jp0: jp0, jp1: jp1, n: n,
+              bPanels: bPanels, alpha: alpha, beta: betaNow, c: c, ldc: ldc, tile: scratch + aSize)
+          }
+        }
+        p0 += kc
       }
     }
   }
 
-  /// Runs the micro-kernels over row panels `ip0..<ip1` (packed consecutively at `packedA`) ×
-  /// column panels `jp0..<jp1` (`bPanel(jp)` gives the panel's first row and row stride), column
-  /// panel by column panel so each B panel stays in L1 while the A block streams from L2.
+  /// Runs the micro-kernels over row panels `ip0..<ip1` × column panels `jp0..<jp1` (panel `jp`
+  /// of B at `bPanels + jp·kc·16`), column panel by column panel so each B panel stays in L1
+  /// while A streams from L2.
   @inline(__always)
   static func sweep(
-    kc: Int, packedA: UnsafePointer<Float>, ip0: Int, ip1: Int, m: Int, jp0: Int, jp1: Int, n: Int,
-    bPanel: (Int) -> (UnsafePointer<Float>, Int), alpha: Float, beta: Float,
+    kc: Int, aPanel: (Int) -> APanel, ip0: Int, ip1: Int, m: Int, jp0: Int, jp1: Int, n: Int,
+    bPanels: UnsafePointer<Float>, alpha: Float, beta: Float,
     c: UnsafeMutablePointer<Float>, ldc: Int, tile: UnsafeMutablePointer<Float>
   ) {
     let mr = MicroKernel.mr, nr = MicroKernel.nr
     for jp in jp0..<jp1 {
       let j0 = jp * nr, cols = min(nr, n - j0)
-      let (bp, bStride) = bPanel(jp)
+      let bp = bPanels + jp * kc * nr
       for ip in ip0..<ip1 {
         let i0 = ip * mr, rows = min(mr, m - i0)
-        let aPanel = packedA + (ip - ip0) * mr * kc
+        let (ap, aRow, aStep) = aPanel(ip)
         let cTile = c + i0 * ldc + j0
         if rows == mr && cols == nr {
           MicroKernel.full(
-            kc: kc, a: aPanel, b: bp, bStride: bStride, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
+            kc: kc, a: ap, aRow: aRow, aStep: aStep, b: bp, bStride: nr, c: cTile, ldc: ldc,
+            alpha: alpha, beta: beta)
         } else {
           MicroKernel.edge(
-            kc: kc, a: aPanel, b: bp, bStride: bStride, c: cTile, ldc: ldc, alpha: alpha, beta: beta,
-            rows: rows, cols: cols, tile: tile)
+            kc: kc, a: ap, aRow: aRow, aStep: aStep, b: bp, bStride: nr, c: cTile, ldc: ldc,
+            alpha: alpha, beta: beta, rows: rows, cols: cols, tile: tile)
         }
       }
     }

@@ -2,7 +2,9 @@
 /// row of B, 1 for a broadcast element of A).
 ///
 /// Operands, for `kc` steps `p`:
-/// - `a`: a packed A micro-panel, `a[p * 6 + r]` = op(A)[i0 + r, p0 + p] (rows past the edge are 0);
+/// - `a`: op(A)[i0 + r, p0 + p] at `a[r * aRow + p * aStep]` — a packed micro-panel
+///   (`aRow = 1, aStep = 6`, rows past the edge are 0) or a row-major A read in place
+///   (`aRow = lda, aStep = 1`);
 /// - `b`: 16 consecutive values of row `p` of op(B) at `b + p * bStride` (a packed panel has
 ///   `bStride == 16`; a row-major B is read in place with `bStride == ldb`).
 ///
@@ -42,7 +44,7 @@ enum MicroKernel {
   /// Full 6×16 tile at `c` (leading dimension `ldc`).
   @inline(never)
   static func full(
-    kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+    kc: Int, a: UnsafePointer<Float>, aRow: Int, aStep: Int, b: UnsafePointer<Float>, bStride: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
   ) {
     var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
@@ -51,22 +53,24 @@ enum MicroKernel {
     var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
     var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
     var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
-    var pa = a, pb = b
+    // Rows 0–2 from `pa`, rows 3–5 from `pd` (= pa + 3·aRow): x86 addressing covers +aRow, +2·aRow.
+    var pa = a, pd = a + 3 * aRow, pb = b
+    let r1 = aRow, r2 = 2 * aRow
     for _ in 0..<kc {
       let b0 = load8(pb), b1 = load8(pb + 8)
       var av = SIMD8<Float>(repeating: pa[0])
       c00 = c00.addingProduct(av, b0); c01 = c01.addingProduct(av, b1)
-      av = SIMD8<Float>(repeating: pa[1])
+      av = SIMD8<Float>(repeating: pa[r1])
       c10 = c10.addingProduct(av, b0); c11 = c11.addingProduct(av, b1)
-      av = SIMD8<Float>(repeating: pa[2])
+      av = SIMD8<Float>(repeating: pa[r2])
       c20 = c20.addingProduct(av, b0); c21 = c21.addingProduct(av, b1)
-      av = SIMD8<Float>(repeating: pa[3])
+      av = SIMD8<Float>(repeating: pd[0])
       c30 = c30.addingProduct(av, b0); c31 = c31.addingProduct(av, b1)
-      av = SIMD8<Float>(repeating: pa[4])
+      av = SIMD8<Float>(repeating: pd[r1])
       c40 = c40.addingProduct(av, b0); c41 = c41.addingProduct(av, b1)
-      av = SIMD8<Float>(repeating: pa[5])
+      av = SIMD8<Float>(repeating: pd[r2])
       c50 = c50.addingProduct(av, b0); c51 = c51.addingProduct(av, b1)
-      pa += 6; pb += bStride
+      pa += aStep; pd += aStep; pb += bStride
     }
     update(c, c00, c01, alpha: alpha, beta: beta)
     update(c + ldc, c10, c11, alpha: alpha, beta: beta)
@@ -79,11 +83,11 @@ enum MicroKernel {
   /// A ragged tile: only the top-left `rows × cols` (≤ 6 × 16) outputs are read and written.
   /// Computes the full tile into `tile` (96 floats of scratch), then applies the same update.
   static func edge(
-    kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+    kc: Int, a: UnsafePointer<Float>, aRow: Int, aStep: Int, b: UnsafePointer<Float>, bStride: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
     rows: Int, cols: Int, tile: UnsafeMutablePointer<Float>
   ) {
-    full(kc: kc, a: a, b: b, bStride: bStride, c: tile, ldc: nr, alpha: 1, beta: 0)
+    full(kc: kc, a: a, aRow: aRow, aStep: aStep, b: b, bStride: bStride, c: tile, ldc: nr, alpha: 1, beta: 0)
     for r in 0..<rows {
       let t = tile + r * nr, o = c + r * ldc
       for j in 0..<cols {

@@ -206,6 +206,68 @@ enum GEMV {
     }
   }
 
+  // MARK: prepacked B
+
+  /// `y[0, j] = alpha · Σ_p x[p]·B[p, j] + beta · y[0, j]` over a `PackedMatrix`, with exactly the
+  /// micro-kernel's per-element arithmetic (FMA chain per K block, then the same C update), so an
+  /// m = 1 product equals row 0 of the blocked product bit for bit.
+  static func packedRow(
+    x: UnsafePointer<Float>, packed: PackedMatrix, alpha: Float, beta: Float,
+    y: UnsafeMutablePointer<Float>, threads: Int
+  ) {
+    let nr = MicroKernel.nr, panels = packed.panels, n = packed.n, k = packed.k
+    let jobs = jobCount(outputs: n, k: k, maxJobs: panels, threads: threads)
+    Parallel.forEach(jobs, threads: threads) { job in
+      var tile = (SIMD8<Float>(), SIMD8<Float>())
+      for jp in (panels * job / jobs)..<(panels * (job + 1) / jobs) {
+        let j0 = jp * nr, cols = min(nr, n - j0)
+        var p0 = 0, kb = 0
+        while p0 < k {
+          let kcb = min(packed.kc, k - p0)
+          let (s0, s1) = panelRow(kc: kcb, x: x + p0, b: packed.block(kb) + jp * kcb * nr)
+          let betaNow: Float = p0 == 0 ? beta : 1
+          if cols == nr {
+            MicroKernel.update(y + j0, s0, s1, alpha: alpha, beta: betaNow)
+          } else {
+            tile = (s0, s1)
+            withUnsafeBytes(of: &tile) { raw in
+              let t = raw.bindMemory(to: Float.self)
+              for j in 0..<cols {
+                let v = t[j] * alpha
+                let o = y + j0 + j
+                if betaNow == 0 {
+                  o.pointee = v
+                } else if betaNow == 1 {
+                  o.pointee = o.pointee + v
+                } else {
+                  o.pointee = v + o.pointee * betaNow
+                }
+              }
+            }
+          }
+          p0 += kcb
+          kb += 1
+        }
+      }
+    }
+  }
+
+  /// One row of the micro-kernel: 16 accumulators over `kc` steps of a packed panel.
+  @inline(never)
+  static func panelRow(kc: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>)
+    -> (SIMD8<Float>, SIMD8<Float>)
+  {
+    var c0 = SIMD8<Float>(), c1 = SIMD8<Float>()
+    var pb = b
+    for p in 0..<kc {
+      let av = SIMD8<Float>(repeating: x[p])
+      c0 = c0.addingProduct(av, MicroKernel.load8(pb))
+      c1 = c1.addingProduct(av, MicroKernel.load8(pb + 8))
+      pb += 16
+    }
+    return (c0, c1)
+  }
+
   /// Lane sum in a fixed order: halves, then quarters, then the last pair.
   @inline(__always)
   static func hsum(_ v: SIMD8<Float>) -> Float {
