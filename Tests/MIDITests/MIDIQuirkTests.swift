@@ -21,6 +21,14 @@ import Testing
     #expect(x.unterminated == 0)
   }
 
+  @Test func oneKeyOnTwoChannelsMakesTwoNotes() throws {
+    // ch 0 on@0, ch 1 on@0, ch 0 off@48, ch 1 off@96 (same key 60).
+    let body: [UInt8] =
+      [0x00, 0x90, 60, 90, 0x00, 0x91, 60, 70, 0x30, 0x80, 60, 0, 0x30, 0x81, 60, 0] + Fixtures.endOfTrack
+    let notes = try MIDIReader.read(Fixtures.smf(tracks: [body]), name: "q").notes()
+    #expect(notes.map { [$0.channel, $0.startTick, $0.endTick] } == [[0, 0, 48], [1, 0, 96]])
+  }
+
   @Test func notesNeverSwitchedOffEndAtTrackEnd() throws {
     let body: [UInt8] = [0x00, 0x90, 60, 90, 0x00, 0x90, 64, 90, 0x83, 0x00, 0xFF, 0x2F, 0x00]  // EOT at 384
     let x = try MIDIReader.read(Fixtures.smf(tracks: [body]), name: "q").extractNotes()
