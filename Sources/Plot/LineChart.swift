@@ -136,6 +136,29 @@ public enum LineChart {
     return min(max(c, 0), plotW - 1)
   }
 
+  /// At most 4 points per x bucket (the first, lowest, highest and last, in order) when there are more
+  /// than 4 × `buckets` points, so a 100 000-step loss curve stays a small SVG with the same envelope.
+  /// `pts` must be sorted by x.
+  static func decimate(_ pts: [(x: Double, y: Double)], buckets: Int) -> [(x: Double, y: Double)] {
+    guard pts.count > 4 * buckets, let first = pts.first, let last = pts.last, last.x > first.x else { return pts }
+    let width = (last.x - first.x) / Double(buckets)
+    func bucket(_ k: Int) -> Int { min(Int((pts[k].x - first.x) / width), buckets - 1) }
+    var out: [(x: Double, y: Double)] = []
+    var i = 0
+    while i < pts.count {
+      let b = bucket(i)
+      var j = i, lo = i, hi = i
+      while j < pts.count && bucket(j) == b {
+        if pts[j].y < pts[lo].y { lo = j }
+        if pts[j].y > pts[hi].y { hi = j }
+        j += 1
+      }
+      for k in Set([i, lo, hi, j - 1]).sorted() { out.append(pts[k]) }
+      i = j
+    }
+    return out
+  }
+
   static func svg(_ chart: Chart, _ series: [Series], width: Int, height: Int) -> String {
     let data = series.map { $0.cleaned }
     guard let b = bounds(data) else {
@@ -160,7 +183,10 @@ public enum LineChart {
     out += f.decorations(title: chart.title, xLabel: chart.xLabel, yLabel: chart.yLabel, height: height)
     for (i, pts) in data.enumerated() {
       let color = SVG.color(i)
-      if pts.count > 1 { out += SVG.polyline(pts.map { (f.x($0.x), f.y($0.y)) }, stroke: color) }
+      if pts.count > 1 {
+        let shown = decimate(pts, buckets: max(Int(f.right - f.left), 1))
+        out += SVG.polyline(shown.map { (f.x($0.x), f.y($0.y)) }, stroke: color)
+      }
       if pts.count <= 60 {
         for p in pts {
           out += "<circle cx=\"\(SVG.n(f.x(p.x)))\" cy=\"\(SVG.n(f.y(p.y)))\" r=\"2.5\" fill=\"\(color)\"/>\n"

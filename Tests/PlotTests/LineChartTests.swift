@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Plot
 
@@ -57,5 +58,22 @@ import Testing
     #expect(LineChart.interpolate(pts, at: 5) == 2.5)
     #expect(LineChart.interpolate(pts, at: 15) == 5)
     #expect(LineChart.interpolate(pts, at: 21) == nil)
+  }
+}
+
+@Suite struct LineChartDecimationTests {
+  @Test func keepsEnvelopeAndBoundsSize() {
+    var pts: [(x: Double, y: Double)] = []
+    for i in 0..<100_000 {
+      let spike: Double = i == 54_321 ? 5 : 0
+      pts.append((x: Double(i), y: sin(Double(i) / 500) + spike))
+    }
+    let d = LineChart.decimate(pts, buckets: 600)
+    #expect(d.count <= 4 * 600)
+    #expect(d.first?.x == 0 && d.last?.x == 99_999)
+    #expect(d.contains { $0.x == 54_321 && $0.y > 4 })  // the spike survives
+    #expect(zip(d, d.dropFirst()).allSatisfy { $0.x < $1.x })
+    // Small inputs are untouched.
+    #expect(LineChart.decimate(Array(pts.prefix(100)), buckets: 600).count == 100)
   }
 }
