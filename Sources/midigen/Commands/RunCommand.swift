@@ -61,6 +61,8 @@ func runCommand(_ argv: [String]) -> Int32 {
     progress.clear()
     if let error = report.error {
       printError(error)
+    } else if progress.enabled {
+      printError("cell \(report.name): ok (" + String(format: "%.1f", report.seconds) + " s)")
     }
   }
   let result: RunResult
