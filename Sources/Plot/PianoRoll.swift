@@ -57,7 +57,7 @@ public enum PianoRoll {
         let per = bar >= 1 ? max(Int(bar), Int(Double(columns) / bar) * Int(bar)) : columns
         let systems = (total + per - 1) / per
         let fits = cpq > 1 ? systems == 1 : systems <= maxSystems
-        if fits || cpq < 1.0 / 4096 || per > columns {
+        if (fits && per <= columns) || cpq < 1.0 / 4096 {
           self.cpq = cpq
           totalCells = total
           perSystem = min(per, columns)

@@ -59,6 +59,9 @@ import Testing
     // Very long: compressed so it fits on at most 4 lines.
     let long = PianoRoll.Layout(quarters: 5000, columns: 74)
     #expect(long.cpq < 1 && long.systems <= 4)
+    // A bar wider than the plot: coarser scale, never a system wider than the columns.
+    let narrow = PianoRoll.Layout(quarters: 16, columns: 12)
+    #expect(narrow.cpq == 1 && narrow.perSystem == 12 && narrow.systems == 2)
   }
 
   @Test(arguments: [30, 50, 80])
