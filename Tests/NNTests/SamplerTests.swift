@@ -41,6 +41,20 @@ import Testing
     }
   }
 
+  @Test func radixSortMatchesStandardSort() {
+    var r = SeededRNG(seed: 3)
+    for n in [0, 1, 2, 7, 359, 1000] {
+      // Few distinct probabilities, so ties are common; ids ascending as the sampler builds them.
+      var keys = (0..<n).map { j -> UInt64 in
+        let p = Float(r.int(below: 5) + 1) / 7
+        return UInt64(p.bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: ~(j + 1)))
+      }
+      let expected = keys.sorted(by: >)
+      keys.withUnsafeMutableBufferPointer { Nucleus.radixSortDescending($0.baseAddress!, n) }
+      #expect(keys == expected, "n \(n)")
+    }
+  }
+
   static func model() -> GRUNet {
     GRUNet(config: GRUConfig(vocabSize: 9, hidden: 8, layers: 2), vocab: ["<PAD>"] + (1..<9).map { "t\($0)" }, seed: 5)
   }

@@ -67,17 +67,15 @@ public enum Nucleus {
     let invT = 1 / max(temperature, 1e-6)
     var mx = l[1]
     for j in 2..<V where l[j] > mx { mx = l[j] }
-    var s: Float = 0
     probs[0] = 0
-    for j in 1..<V { let e = expf((l[j] - mx) * invT); probs[j] = e; s += e }
-    let inv = 1 / s
+    VectorMath.map(l + 1, probs + 1, V - 1) { VectorMath.exp(($0 - mx) * invT) }
+    let inv = 1 / VectorMath.sum(probs + 1, count: V - 1)
     for j in 1..<V {
       probs[j] *= inv
       keys[j - 1] = UInt64(probs[j].bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: ~j))
     }
     let n = V - 1
-    var buf = UnsafeMutableBufferPointer(start: keys, count: n)
-    buf.sort(by: >)
+    radixSortDescending(keys, n)
     if topP >= 1 { return (keys, n) }
     var c: Float = 0
     for i in 0..<n {
@@ -85,5 +83,33 @@ public enum Nucleus {
       if c >= topP { return (keys, i + 1) }
     }
     return (keys, n)
+  }
+
+  /// Sorts `keys[0..<n]` in descending order (LSD radix sort on the upper 32 bits, 4 passes of 8
+  /// bits; stable, so equal probabilities keep their input order, i.e. ascending id). The lower 32
+  /// bits (the id) are payload. Uses a small internal buffer; no allocation for n <= 4096.
+  static func radixSortDescending(_ keys: UnsafeMutablePointer<UInt64>, _ n: Int) {
+    if n <= 1 { return }
+    withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { tmpBuf in
+      withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { countBuf in
+        let tmp = tmpBuf.baseAddress!, count = countBuf.baseAddress!
+        var src = keys, dst = tmp
+        for pass in 0..<4 {
+          let shift = UInt64(32 + 8 * pass)
+          count.update(repeating: 0, count: 256)
+          // Descending: sort by the complemented digit.
+          for i in 0..<n { count[Int(~(src[i] >> shift) & 0xFF)] += 1 }
+          var total = 0
+          for d in 0..<256 { let c = count[d]; count[d] = total; total += c }
+          for i in 0..<n {
+            let d = Int(~(src[i] >> shift) & 0xFF)
+            dst[count[d]] = src[i]
+            count[d] += 1
+          }
+          swap(&src, &dst)
+        }
+        // After 4 passes the sorted data is back in `keys`.
+      }
+    }
   }
 }

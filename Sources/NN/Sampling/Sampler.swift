@@ -89,6 +89,8 @@ final class StepState {
   let logits: UnsafeMutablePointer<Float>, pred: UnsafeMutablePointer<Float>
   var h: [UnsafeMutablePointer<Float>], hNext: [UnsafeMutablePointer<Float>]
   var started = false
+  /// Batch-1 path: per-layer input (`gi`) and recurrent (`ghAll`) pre-activations, [L, 3H] each.
+  let giAll: UnsafeMutablePointer<Float>, ghAll: UnsafeMutablePointer<Float>
   let tokBuf: UnsafeMutablePointer<Int32>, offBuf: UnsafeMutablePointer<Float>
 
   init(_ m: GRUNet, B: Int) {
@@ -102,6 +104,7 @@ final class StepState {
     let H = self.H, V = self.V
     x = f(B * H); xn = f(B * H); mean = f(B); rstd = f(B); gates = f(B * 3 * H); hn = f(B * H)
     gh = f(B * 3 * H); a = f(B * H); y = f(B * H); logits = f(B * V); pred = f(B); offBuf = f(B)
+    giAll = f(L * 3 * H); ghAll = f(L * 3 * H)
     h = (0..<L).map { _ in f(B * H) }
     hNext = (0..<L).map { _ in f(B * H) }
     mem = list
@@ -114,6 +117,7 @@ final class StepState {
   func step(_ tok: [Int32], _ off: [Float]) {
     let lay = m.layout, P = m.params
     for b in 0..<B { tokBuf[b] = tok[b]; offBuf[b] = off[b] }
+    if B == 1 { return stepSingle() }
     EmbeddingLayer.forward(out: x, tok: tokBuf, offset: offBuf, emb: P + lay.emb, offW: P + lay.offW,
                            offB: P + lay.offB, N: B, H: H)
     LayerNormLayer.forward(out: xn, mean: mean, rstd: rstd, x: x, w: P + lay.normW, b: P + lay.normB, N: B, H: H)
