@@ -19,16 +19,21 @@ public enum BarChart {
   }
 
   /// A bar chart whose value axis is labelled (for example "count").
-  public static func make(title: String, valueLabel: String, bars: [(label: String, value: Double)]) -> Chart {
+  public static func make(title: String, valueLabel: String, bars: [(label: String, value: Double)]) -> Chart
+  {
     Chart(title: title, xLabel: valueLabel, yLabel: "", kind: .bars(bars))
   }
 
   /// A histogram of `values` in about `bins` bins of a "nice" width (1, 2 or 5 × 10^k) whose edges are
   /// multiples of that width; labels are the bin ranges ("0-0.5"), each bin holds [lower, upper) except
   /// the last, which also holds its upper edge. Non-finite values are skipped.
-  public static func histogram(title: String, values: [Double], bins: Int = 10, valueLabel: String = "count") -> Chart {
+  public static func histogram(title: String, values: [Double], bins: Int = 10, valueLabel: String = "count")
+    -> Chart
+  {
     let v = values.filter(\.isFinite)
-    guard let lo = v.min(), let hi = v.max() else { return make(title: title, valueLabel: valueLabel, bars: []) }
+    guard let lo = v.min(), let hi = v.max() else {
+      return make(title: title, valueLabel: valueLabel, bars: [])
+    }
     let t = Ticks(min: lo, max: hi, count: max(bins, 1))
     let n = max(Int(((t.hi - t.lo) / t.step).rounded()), 1)
     var counts = [Double](repeating: 0, count: n)
@@ -42,7 +47,8 @@ public enum BarChart {
 
   /// A bar of `eighthsLong` eighth-cells.
   static func bar(eighthsLong: Int) -> String {
-    let full = eighthsLong / 8, part = eighthsLong % 8
+    let full = eighthsLong / 8
+    let part = eighthsLong % 8
     return String(repeating: "█", count: full) + (part > 0 ? String(eighths[part - 1]) : "")
   }
 
@@ -75,10 +81,15 @@ public enum BarChart {
     return canvas.render()
   }
 
-  static func svg(_ chart: Chart, _ input: [(label: String, value: Double)], width: Int, height: Int) -> String {
+  static func svg(_ chart: Chart, _ input: [(label: String, value: Double)], width: Int, height: Int)
+    -> String
+  {
     let bars = input.map { (label: $0.label, value: $0.value.isFinite ? $0.value : 0) }
-    var out = SVG.text(chart.title, x: 10, y: 20, anchor: "start", extra: "font-size=\"16\" font-weight=\"bold\"")
-    if bars.isEmpty { return out + SVG.text("(no data)", x: Double(width) / 2, y: Double(height) / 2, anchor: "middle") }
+    var out = SVG.text(
+      chart.title, x: 10, y: 20, anchor: "start", extra: "font-size=\"16\" font-weight=\"bold\"")
+    if bars.isEmpty {
+      return out + SVG.text("(no data)", x: Double(width) / 2, y: Double(height) / 2, anchor: "middle")
+    }
     let top = max(bars.map(\.value).max() ?? 0, 0)
     let valueW = bars.map { SVG.textWidth(NumberFormat.short($0.value)) }.max() ?? 0
     let labelW = min(bars.map { SVG.textWidth($0.label) }.max() ?? 0, 160)
@@ -92,8 +103,9 @@ public enum BarChart {
       out += SVG.rect(f.left, y + slot * 0.15, f.x(max(b.value, 0)) - f.left, slot * 0.7, fill: SVG.color(0))
       let cy = y + slot / 2 + size * 0.35
       out += SVG.text(b.label, x: f.left - 6, y: cy, anchor: "end", extra: "font-size=\"\(SVG.n(size))\"")
-      out += SVG.text(NumberFormat.short(b.value), x: f.x(max(b.value, 0)) + 4, y: cy, anchor: "start",
-                      extra: "font-size=\"\(SVG.n(size))\"")
+      out += SVG.text(
+        NumberFormat.short(b.value), x: f.x(max(b.value, 0)) + 4, y: cy, anchor: "start",
+        extra: "font-size=\"\(SVG.n(size))\"")
     }
     out += SVG.line(f.left, f.bottom, f.right, f.bottom, stroke: "#333333")
     out += SVG.line(f.left, f.top, f.left, f.bottom, stroke: "#333333")

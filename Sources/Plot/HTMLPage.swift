@@ -53,7 +53,8 @@ public struct HTMLPage: Sendable {
     for (i, cell) in cells.enumerated() {
       switch cell {
       case .markdown(let text):
-        out += "<section class=\"cell markdown\" id=\"cell-\(i + 1)\">\n" + Markdown.html(text) + "\n</section>\n"
+        out +=
+          "<section class=\"cell markdown\" id=\"cell-\(i + 1)\">\n" + Markdown.html(text) + "\n</section>\n"
       case .code(let title, let source, let outputs, let failed):
         codeNumber += 1
         out += "<section class=\"cell code\(failed ? " failed" : "")\" id=\"cell-\(i + 1)\">\n"
@@ -71,7 +72,9 @@ public struct HTMLPage: Sendable {
   /// Splits a code cell's output text at lines `saved: PATH` naming an `.svg` or `.wav` file (the
   /// notebook's convention), inserting `embed(PATH, ext)` (lowercased extension) right after each such line.
   /// Other text, including `saved:` lines of other files, stays text. An empty output gives no outputs.
-  public static func outputs(fromText text: String, embed: (_ path: String, _ ext: String) -> Output) -> [Output] {
+  public static func outputs(fromText text: String, embed: (_ path: String, _ ext: String) -> Output)
+    -> [Output]
+  {
     var result: [Output] = []
     var chunk: [Substring] = []
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -103,10 +106,12 @@ public struct HTMLPage: Sendable {
         let data = Data(document.utf8).base64EncodedString()
         body = "<img alt=\"\(Markdown.escape(name))\" src=\"data:image/svg+xml;base64,\(data)\">"
       }
-      return "<figure class=\"chart\">\n" + body + "\n<figcaption>" + Markdown.escape(name) + "</figcaption>\n</figure>\n"
+      return "<figure class=\"chart\">\n" + body + "\n<figcaption>" + Markdown.escape(name)
+        + "</figcaption>\n</figure>\n"
     case .audio(let name, let wav):
       let data = Data(wav).base64EncodedString()
-      return "<figure class=\"audio\">\n<audio controls preload=\"auto\" src=\"data:audio/wav;base64,\(data)\"></audio>\n"
+      return
+        "<figure class=\"audio\">\n<audio controls preload=\"auto\" src=\"data:audio/wav;base64,\(data)\"></audio>\n"
         + "<figcaption>" + Markdown.escape(name) + "</figcaption>\n</figure>\n"
     case .missing(let name, let reason):
       return "<p class=\"missing\">" + Markdown.escape("\(name): \(reason)") + "</p>\n"
@@ -122,7 +127,9 @@ public struct HTMLPage: Sendable {
     else { return nil }
     let svg = String(document[start.lowerBound..<end.upperBound])
     let lower = svg.lowercased()
-    if ["<script", "<foreignobject", "javascript:", "<!entity"].contains(where: { lower.contains($0) }) { return nil }
+    if ["<script", "<foreignobject", "javascript:", "<!entity"].contains(where: { lower.contains($0) }) {
+      return nil
+    }
     // Event-handler attributes (onload=, onclick=, ...).
     if lower.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) != nil { return nil }
     return svg

@@ -21,27 +21,38 @@ public enum LineChart {
   }
 
   /// Data bounds over all series, or nil if there are no finite points.
-  static func bounds(_ series: [[(x: Double, y: Double)]]) -> (xlo: Double, xhi: Double, ylo: Double, yhi: Double)? {
+  static func bounds(_ series: [[(x: Double, y: Double)]]) -> (
+    xlo: Double, xhi: Double, ylo: Double, yhi: Double
+  )? {
     let all = series.flatMap { $0 }
     guard let first = all.first else { return nil }
     var b = (xlo: first.x, xhi: first.x, ylo: first.y, yhi: first.y)
     for p in all {
-      b.xlo = min(b.xlo, p.x); b.xhi = max(b.xhi, p.x)
-      b.ylo = min(b.ylo, p.y); b.yhi = max(b.yhi, p.y)
+      b.xlo = min(b.xlo, p.x)
+      b.xhi = max(b.xhi, p.x)
+      b.ylo = min(b.ylo, p.y)
+      b.yhi = max(b.yhi, p.y)
     }
-    if b.xhi - b.xlo < 1e-12 { b.xlo -= 0.5; b.xhi += 0.5 }
+    if b.xhi - b.xlo < 1e-12 {
+      b.xlo -= 0.5
+      b.xhi += 0.5
+    }
     return b
   }
 
   /// Linear interpolation of sorted points at `x` (nil outside their x range).
   static func interpolate(_ pts: [(x: Double, y: Double)], at x: Double) -> Double? {
-    guard let first = pts.first, let last = pts.last, x >= first.x - 1e-9, x <= last.x + 1e-9 else { return nil }
-    var lo = 0, hi = pts.count - 1
+    guard let first = pts.first, let last = pts.last, x >= first.x - 1e-9, x <= last.x + 1e-9 else {
+      return nil
+    }
+    var lo = 0
+    var hi = pts.count - 1
     while hi - lo > 1 {
       let mid = (lo + hi) / 2
       if pts[mid].x <= x { lo = mid } else { hi = mid }
     }
-    let a = pts[lo], b = pts[hi]
+    let a = pts[lo]
+    let b = pts[hi]
     if b.x - a.x < 1e-12 { return x >= b.x ? b.y : a.y }
     let t = min(max((x - a.x) / (b.x - a.x), 0), 1)
     return a.y + t * (b.y - a.y)
@@ -83,7 +94,8 @@ public enum LineChart {
       } else {
         for c in 0..<plotW {
           guard let y0 = interpolate(pts, at: x(c)), let y1 = interpolate(pts, at: x(c + 1)) else { continue }
-          let r0 = row(y0), r1 = row(y1)
+          let r0 = row(y0)
+          let r1 = row(y1)
           if r0 == r1 {
             canvas[r0, origin + c] = "─"
           } else {
@@ -131,7 +143,9 @@ public enum LineChart {
   }
 
   /// Plot column (0..<plotW) of an x value.
-  static func column(_ x: Double, _ b: (xlo: Double, xhi: Double, ylo: Double, yhi: Double), _ plotW: Int) -> Int {
+  static func column(_ x: Double, _ b: (xlo: Double, xhi: Double, ylo: Double, yhi: Double), _ plotW: Int)
+    -> Int
+  {
     let c = Int(((x - b.xlo) / (b.xhi - b.xlo) * Double(plotW)).rounded(.down))
     return min(max(c, 0), plotW - 1)
   }
@@ -140,14 +154,18 @@ public enum LineChart {
   /// than 4 × `buckets` points, so a 100 000-step loss curve stays a small SVG with the same envelope.
   /// `pts` must be sorted by x.
   static func decimate(_ pts: [(x: Double, y: Double)], buckets: Int) -> [(x: Double, y: Double)] {
-    guard pts.count > 4 * buckets, let first = pts.first, let last = pts.last, last.x > first.x else { return pts }
+    guard pts.count > 4 * buckets, let first = pts.first, let last = pts.last, last.x > first.x else {
+      return pts
+    }
     let width = (last.x - first.x) / Double(buckets)
     func bucket(_ k: Int) -> Int { min(Int((pts[k].x - first.x) / width), buckets - 1) }
     var out: [(x: Double, y: Double)] = []
     var i = 0
     while i < pts.count {
       let b = bucket(i)
-      var j = i, lo = i, hi = i
+      var j = i
+      var lo = i
+      var hi = i
       while j < pts.count && bucket(j) == b {
         if pts[j].y < pts[lo].y { lo = j }
         if pts[j].y > pts[hi].y { hi = j }
@@ -162,7 +180,8 @@ public enum LineChart {
   static func svg(_ chart: Chart, _ series: [Series], width: Int, height: Int) -> String {
     let data = series.map { $0.cleaned }
     guard let b = bounds(data) else {
-      return SVG.text(chart.title, x: 10, y: 20, anchor: "start", extra: "font-size=\"16\" font-weight=\"bold\"")
+      return SVG.text(
+        chart.title, x: 10, y: 20, anchor: "start", extra: "font-size=\"16\" font-weight=\"bold\"")
         + SVG.text("(no data)", x: Double(width) / 2, y: Double(height) / 2, anchor: "middle")
     }
     let yt = Ticks(min: b.ylo, max: b.yhi, count: 5)

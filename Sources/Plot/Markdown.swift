@@ -37,7 +37,8 @@ public enum Markdown {
           i += 1
         }
         i += 1  // closing fence (or end of text)
-        let cls = lang.isEmpty ? "" : " class=\"language-\(escape(lang.split(separator: " ")[0].description))\""
+        let cls =
+          lang.isEmpty ? "" : " class=\"language-\(escape(lang.split(separator: " ")[0].description))\""
         out.append("<pre><code\(cls)>" + escape(code.joined(separator: "\n")) + "</code></pre>")
       } else if let (level, content) = heading(t) {
         flushParagraph()
@@ -72,7 +73,8 @@ public enum Markdown {
           }
           i += 1
         }
-        out.append("<\(tag)>\n" + items.map { "<li>" + inline($0) + "</li>" }.joined(separator: "\n") + "\n</\(tag)>")
+        out.append(
+          "<\(tag)>\n" + items.map { "<li>" + inline($0) + "</li>" }.joined(separator: "\n") + "\n</\(tag)>")
       } else {
         paragraph.append(line)
         i += 1
@@ -143,7 +145,9 @@ public enum Markdown {
         let marker = [Character](repeating: "`", count: run)
         if let end = find(marker, from: i + run) {
           var code = String(chars[(i + run)..<end])
-          if code.hasPrefix(" ") && code.hasSuffix(" ") && code.count > 1 { code = String(code.dropFirst().dropLast()) }
+          if code.hasPrefix(" ") && code.hasSuffix(" ") && code.count > 1 {
+            code = String(code.dropFirst().dropLast())
+          }
           out += "<code>" + escape(code) + "</code>"
           i = end + run
         } else {
@@ -188,7 +192,9 @@ public enum Markdown {
   /// Links allowed in exported pages: web and mail links, fragments and relative paths (no `javascript:`).
   static func isSafeURL(_ url: String) -> Bool {
     let lower = url.lowercased()
-    if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:") || lower.hasPrefix("#") {
+    if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:")
+      || lower.hasPrefix("#")
+    {
       return true
     }
     // Relative: no scheme before the first '/', '?' or '#'.

@@ -80,19 +80,23 @@ public enum PianoRoll {
     let (t0, t1) = span(notes)
     let layout = Layout(quarters: t1 - t0, columns: width - origin)
     let cpq = layout.cpq
-    let labelEvery = max(1, Int((Double(NumberFormat.short(t1).count + 2) / Double(layout.tickCells)).rounded(.up)))
+    let labelEvery = max(
+      1, Int((Double(NumberFormat.short(t1).count + 2) / Double(layout.tickCells)).rounded(.up)))
     // Whole-piece rows of cells (pitch row -> cells), drawn once, then cut into systems.
     let rows = highNote - lowNote + 1
     var grid = [[Character]](repeating: [Character](repeating: " ", count: layout.totalCells), count: rows)
     if layout.barCells >= 4 {
-      for r in 0..<rows { for c in stride(from: 0, to: layout.totalCells, by: Int(layout.barCells)) { grid[r][c] = "·" } }
+      for r in 0..<rows {
+        for c in stride(from: 0, to: layout.totalCells, by: Int(layout.barCells)) { grid[r][c] = "·" }
+      }
     }
     func cell(_ t: Double) -> Int { min(Int(((t - t0) * cpq + 1e-9).rounded(.down)), layout.totalCells - 1) }
     let sorted = notes.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }
     // Bodies first, then onsets, so an onset is never hidden by another note's body.
     for (_, n) in sorted {
       let c0 = cell(n.start)
-      let c1 = min(max(c0 + 1, Int(((n.start + n.duration - t0) * cpq - 1e-9).rounded(.up))), layout.totalCells)
+      let c1 = min(
+        max(c0 + 1, Int(((n.start + n.duration - t0) * cpq - 1e-9).rounded(.up))), layout.totalCells)
       for c in (c0 + 1)..<max(c1, c0 + 1) { grid[highNote - n.pitch][c] = "═" }
     }
     for (_, n) in sorted { grid[highNote - n.pitch][cell(n.start)] = "╞" }
@@ -117,7 +121,9 @@ public enum PianoRoll {
           canvas.put(NumberFormat.short(t0 + Double(g) / cpq), row: rows + 1, column: origin + c)
         }
       }
-      if last { canvas.put(chart.xLabel.centered(in: max(count, chart.xLabel.count)), row: rows + 2, column: origin) }
+      if last {
+        canvas.put(chart.xLabel.centered(in: max(count, chart.xLabel.count)), row: rows + 2, column: origin)
+      }
       out.append((s == 0 ? chart.title.clipped(to: width) + "\n" : "") + canvas.render())
     }
     return out.joined(separator: "\n\n")
@@ -126,11 +132,13 @@ public enum PianoRoll {
   static func svg(_ chart: Chart, _ input: [RollNote], width: Int, height: Int) -> String {
     let notes = cleaned(input)
     guard let lowNote = notes.map(\.pitch).min(), let highNote = notes.map(\.pitch).max() else {
-      return SVG.text(chart.title, x: 10, y: 20, anchor: "start", extra: "font-size=\"16\" font-weight=\"bold\"")
+      return SVG.text(
+        chart.title, x: 10, y: 20, anchor: "start", extra: "font-size=\"16\" font-weight=\"bold\"")
         + SVG.text("(no notes)", x: Double(width) / 2, y: Double(height) / 2, anchor: "middle")
     }
     // One semitone of padding above and below.
-    let lo = lowNote - 1, hi = highNote + 1
+    let lo = lowNote - 1
+    let hi = highNote + 1
     let (t0, t1) = span(notes)
     let f = Frame(
       left: 56, top: 34, right: Double(width) - 20, bottom: Double(height) - 42,
@@ -143,8 +151,9 @@ public enum PianoRoll {
       if p % 12 == 0 { out += SVG.line(f.left, y + rowH, f.right, y + rowH, stroke: "#d0d0d0") }
       if rowH >= 9 || p % 12 == 0 {
         let size = rowH >= 9 ? min(12, rowH * 0.9) : 10
-        out += SVG.text(NoteNames.name(p), x: f.left - 6, y: y + rowH / 2 + size * 0.35, anchor: "end",
-                        extra: "font-size=\"\(SVG.n(size))\"")
+        out += SVG.text(
+          NoteNames.name(p), x: f.left - 6, y: y + rowH / 2 + size * 0.35, anchor: "end",
+          extra: "font-size=\"\(SVG.n(size))\"")
       }
     }
     // Bar lines and labels, thinned to at most ~12 labels.
@@ -160,8 +169,9 @@ public enum PianoRoll {
     for n in notes.sorted(by: { ($0.start, $0.pitch) < ($1.start, $1.pitch) }) {
       let x = f.x(n.start)
       let w = max(f.x(n.start + n.duration) - x, 1.5)
-      out += SVG.rect(x, f.y(Double(n.pitch + 1)) + 0.5, w, rowH - 1, fill: "#1f77b4",
-                      extra: "stroke=\"#0b3d66\" stroke-width=\"0.8\" rx=\"1.5\"")
+      out += SVG.rect(
+        x, f.y(Double(n.pitch + 1)) + 0.5, w, rowH - 1, fill: "#1f77b4",
+        extra: "stroke=\"#0b3d66\" stroke-width=\"0.8\" rx=\"1.5\"")
     }
     return out
   }

@@ -17,7 +17,11 @@ enum SVG {
       case "'": out += "&#39;"
       default:
         // Control characters are not allowed in XML 1.0.
-        if let a = ch.asciiValue, a < 0x20, a != 0x09, a != 0x0A, a != 0x0D { out += " " } else { out.append(ch) }
+        if let a = ch.asciiValue, a < 0x20, a != 0x09, a != 0x0A, a != 0x0D {
+          out += " "
+        } else {
+          out.append(ch)
+        }
       }
     }
     return out
@@ -26,11 +30,15 @@ enum SVG {
   /// A coordinate with one decimal.
   static func n(_ v: Double) -> String { NumberFormat.fixed(v, 1) }
 
-  static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1) -> String {
+  static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1)
+    -> String
+  {
     "<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"/>\n"
   }
 
-  static func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, extra: String = "") -> String {
+  static func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, extra: String = "")
+    -> String
+  {
     "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(max(w, 0)))\" height=\"\(n(max(h, 0)))\" fill=\"\(fill)\""
       + (extra.isEmpty ? "" : " " + extra) + "/>\n"
   }
@@ -42,7 +50,8 @@ enum SVG {
 
   static func polyline(_ points: [(Double, Double)], stroke: String) -> String {
     let p = points.map { n($0.0) + "," + n($0.1) }.joined(separator: " ")
-    return "<polyline points=\"\(p)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"1.5\" stroke-linejoin=\"round\"/>\n"
+    return
+      "<polyline points=\"\(p)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"1.5\" stroke-linejoin=\"round\"/>\n"
   }
 
   /// Approximate width in pixels of `s` at font size 12 (for margins).
@@ -67,7 +76,8 @@ struct Frame {
     }
     if !yLabel.isEmpty {
       let cy = (top + bottom) / 2
-      out += SVG.text(yLabel, x: 14, y: cy, anchor: "middle", extra: "transform=\"rotate(-90 14 \(SVG.n(cy)))\"")
+      out += SVG.text(
+        yLabel, x: 14, y: cy, anchor: "middle", extra: "transform=\"rotate(-90 14 \(SVG.n(cy)))\"")
     }
     return out
   }

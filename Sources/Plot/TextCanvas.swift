@@ -12,7 +12,9 @@ struct TextCanvas {
 
   subscript(row: Int, column: Int) -> Character {
     get { cells[row][column] }
-    set { if row >= 0 && row < cells.count && column >= 0 && column < width { cells[row][column] = newValue } }
+    set {
+      if row >= 0 && row < cells.count && column >= 0 && column < width { cells[row][column] = newValue }
+    }
   }
 
   /// Writes `text` starting at `column` of `row`, clipping at the edges.

@@ -20,10 +20,19 @@ public enum WAV {
     out.reserveCapacity(headerSize + dataSize)
     func u32(_ v: Int) { for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
     func u16(_ v: Int) { for i in 0..<2 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
-    out += Array("RIFF".utf8); u32(36 + dataSize); out += Array("WAVE".utf8)
-    out += Array("fmt ".utf8); u32(16); u16(1); u16(1)
-    u32(sampleRate); u32(sampleRate * 2); u16(2); u16(16)
-    out += Array("data".utf8); u32(dataSize)
+    out += Array("RIFF".utf8)
+    u32(36 + dataSize)
+    out += Array("WAVE".utf8)
+    out += Array("fmt ".utf8)
+    u32(16)
+    u16(1)
+    u16(1)
+    u32(sampleRate)
+    u32(sampleRate * 2)
+    u16(2)
+    u16(16)
+    out += Array("data".utf8)
+    u32(dataSize)
     for s in samples {
       let clamped = s.isNaN ? 0 : min(max(s, -1), 1)
       let v = Int16((clamped * 32767).rounded())

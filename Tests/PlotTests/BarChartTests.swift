@@ -1,10 +1,12 @@
 import Testing
+
 @testable import Plot
 
 @Suite struct BarChartTests {
   @Test func golden() {
-    let chart = BarChart.make(title: "Tokens", valueLabel: "count",
-                              bars: [("C4", 12), ("E-4", 7.5), ("C4.E4.G4", 3), ("rest", 0)])
+    let chart = BarChart.make(
+      title: "Tokens", valueLabel: "count",
+      bars: [("C4", 12), ("E-4", 7.5), ("C4.E4.G4", 3), ("rest", 0)])
     let expected = """
       Tokens
              C4 │█████████████████████████ 12
@@ -19,7 +21,8 @@ import Testing
   }
 
   @Test func histogramGolden() {
-    let chart = BarChart.histogram(title: "Offsets", values: [0, 0.5, 0.5, 1, 1, 1, 1.5, 2, 2.25, .nan], bins: 4)
+    let chart = BarChart.histogram(
+      title: "Offsets", values: [0, 0.5, 0.5, 1, 1, 1, 1.5, 2, 2.25, .nan], bins: 4)
     let expected = """
       Offsets
        0-1 │████████████████████████ 3

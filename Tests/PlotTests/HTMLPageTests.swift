@@ -1,23 +1,35 @@
 import Foundation
 import Testing
+
 @testable import Plot
 
 @Suite struct HTMLPageTests {
-  static let chart = LineChart.make(title: "Loss", xLabel: "step", yLabel: "loss",
-                                    series: [Series(name: "train", values: [3, 2, 1.5])])
+  static let chart = LineChart.make(
+    title: "Loss", xLabel: "step", yLabel: "loss",
+    series: [Series(name: "train", values: [3, 2, 1.5])])
   static let wav: [UInt8] = Array("RIFF....WAVEfmt ".utf8) + [0, 1, 2, 255]
 
-  static let page = HTMLPage(title: "Demo <notebook>", cells: [
-    .markdown("# Demo\nSome *text*."),
-    .code(title: "train", source: "m = train(d, steps: 5)\nif a < b && c {}", outputs: [.text("loss 2.0 <ok>")], failed: false),
-    .code(title: nil, source: "save(plot(m), \"loss.svg\")", outputs: [
-      .text("saved: loss.svg"), .svg(name: "loss.svg", document: "<?xml version=\"1.0\"?>\n" + chart.svg()),
-    ], failed: false),
-    .code(title: "listen", source: "save(x, \"a.wav\")", outputs: [
-      .text("saved: a.wav"), .audio(name: "a.wav", wav: wav), .missing(name: "b.wav", reason: "no such file"),
-    ], failed: false),
-    .code(title: nil, source: "boom()", outputs: [.text("1:1: error: unknown name 'boom'")], failed: true),
-  ])
+  static let page = HTMLPage(
+    title: "Demo <notebook>",
+    cells: [
+      .markdown("# Demo\nSome *text*."),
+      .code(
+        title: "train", source: "m = train(d, steps: 5)\nif a < b && c {}", outputs: [.text("loss 2.0 <ok>")],
+        failed: false),
+      .code(
+        title: nil, source: "save(plot(m), \"loss.svg\")",
+        outputs: [
+          .text("saved: loss.svg"),
+          .svg(name: "loss.svg", document: "<?xml version=\"1.0\"?>\n" + chart.svg()),
+        ], failed: false),
+      .code(
+        title: "listen", source: "save(x, \"a.wav\")",
+        outputs: [
+          .text("saved: a.wav"), .audio(name: "a.wav", wav: wav),
+          .missing(name: "b.wav", reason: "no such file"),
+        ], failed: false),
+      .code(title: nil, source: "boom()", outputs: [.text("1:1: error: unknown name 'boom'")], failed: true),
+    ])
 
   func occurrences(_ needle: String, in s: String) -> Int { s.components(separatedBy: needle).count - 1 }
 
@@ -73,18 +85,20 @@ import Testing
       return ext == "svg" ? .svg(name: path, document: "<svg/>") : .audio(name: path, wav: [1])
     }
     #expect(asked == ["out/loss.svg|svg", "a.WAV|wav"])
-    #expect(outputs == [
-      .text("loss 2.0\nsaved: out/loss.svg"), .svg(name: "out/loss.svg", document: "<svg/>"),
-      .text("saved: m.mid\nsaved: a.WAV"), .audio(name: "a.WAV", wav: [1]),
-      .text("done"),
-    ])
+    #expect(
+      outputs == [
+        .text("loss 2.0\nsaved: out/loss.svg"), .svg(name: "out/loss.svg", document: "<svg/>"),
+        .text("saved: m.mid\nsaved: a.WAV"), .audio(name: "a.WAV", wav: [1]),
+        .text("done"),
+      ])
   }
 
   @Test func plainTextAndEmpty() {
     #expect(HTMLPage.outputs(fromText: "a\nb") { _, _ in .text("never") } == [.text("a\nb")])
     #expect(HTMLPage.outputs(fromText: "") { _, _ in .text("never") } == [])
     // A media line at the end leaves no empty trailing text.
-    #expect(HTMLPage.outputs(fromText: "saved: x.svg") { p, _ in .missing(name: p, reason: "r") }
-      == [.text("saved: x.svg"), .missing(name: "x.svg", reason: "r")])
+    #expect(
+      HTMLPage.outputs(fromText: "saved: x.svg") { p, _ in .missing(name: p, reason: "r") }
+        == [.text("saved: x.svg"), .missing(name: "x.svg", reason: "r")])
   }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Plot
 
 @Suite struct NumberFormatTests {

@@ -1,14 +1,17 @@
 import Testing
+
 @testable import Plot
 
 @Suite struct PianoRollTests {
   @Test func goldenWithChordAndRepeatedNotes() {
-    let roll = PianoRoll.make(title: "Arpeggio", notes: [
-      RollNote(pitch: 60, start: 0, duration: 2), RollNote(pitch: 64, start: 0, duration: 2),
-      RollNote(pitch: 67, start: 0, duration: 2), RollNote(pitch: 62, start: 2, duration: 1),
-      RollNote(pitch: 62, start: 3, duration: 1), RollNote(pitch: 65, start: 4, duration: 0.5),
-      RollNote(pitch: 63, start: 4.5, duration: 1.5),
-    ])
+    let roll = PianoRoll.make(
+      title: "Arpeggio",
+      notes: [
+        RollNote(pitch: 60, start: 0, duration: 2), RollNote(pitch: 64, start: 0, duration: 2),
+        RollNote(pitch: 67, start: 0, duration: 2), RollNote(pitch: 62, start: 2, duration: 1),
+        RollNote(pitch: 62, start: 3, duration: 1), RollNote(pitch: 65, start: 4, duration: 0.5),
+        RollNote(pitch: 63, start: 4.5, duration: 1.5),
+      ])
     let expected = """
       Arpeggio
         G4 │╞═══════        ·
@@ -67,14 +70,19 @@ import Testing
   @Test(arguments: [30, 50, 80])
   func everyNoteVisibleAndFits(width: Int) {
     var notes: [RollNote] = []
-    for i in 0..<200 { notes.append(RollNote(pitch: 48 + (i * 5) % 25, start: Double(i) * 0.75, duration: 0.75)) }
+    for i in 0..<200 {
+      notes.append(RollNote(pitch: 48 + (i * 5) % 25, start: Double(i) * 0.75, duration: 0.75))
+    }
     let text = PianoRoll.make(title: "Melody", notes: notes).text(width: width)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     #expect(lines.allSatisfy { $0.count <= width })
     // Every pitch used has a labelled row that contains at least one onset.
     for p in Set(notes.map(\.pitch)) {
       let label = NoteNames.name(p)
-      #expect(lines.contains { $0.hasPrefix(String(repeating: " ", count: 4 - label.count) + label + " ") && $0.contains("╞") })
+      #expect(
+        lines.contains {
+          $0.hasPrefix(String(repeating: " ", count: 4 - label.count) + label + " ") && $0.contains("╞")
+        })
     }
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Plot
 
 #if canImport(FoundationXML)
@@ -21,8 +22,10 @@ final class ElementCounter: NSObject, XMLParserDelegate {
     return counter
   }
 
-  func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-              attributes: [String: String] = [:]) {
+  func parser(
+    _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+    attributes: [String: String] = [:]
+  ) {
     counts[name, default: 0] += 1
   }
 
@@ -31,17 +34,34 @@ final class ElementCounter: NSObject, XMLParserDelegate {
 
 @Suite struct SVGTests {
   static let charts: [(String, Chart)] = [
-    ("line", LineChart.make(title: "Loss <train & valid>", xLabel: "step", yLabel: "loss", series: [
-      Series(name: "train", points: (0..<300).map { (Double($0), 3 / Double($0 + 1)) }),
-      Series(name: "valid \"held out\"", points: [(100, 0.5), (200, 0.3)]),
-    ])),
-    ("roll", PianoRoll.make(title: "Melody", notes: (0..<64).map {
-      RollNote(pitch: 55 + ($0 * 5) % 24, start: Double($0) * 0.5, duration: 0.5)
-    })),
-    ("bars", BarChart.make(title: "Tokens", valueLabel: "count", bars: [("C4", 5), ("C4.E4.G4", 2), ("<rest>", 1)])),
-    ("stack", Chart.stack([
-      BarChart.make(title: "A", bars: [("x", 1)]), BarChart.histogram(title: "B", values: [0, 0.5, 1]),
-    ], title: "Dataset")),
+    (
+      "line",
+      LineChart.make(
+        title: "Loss <train & valid>", xLabel: "step", yLabel: "loss",
+        series: [
+          Series(name: "train", points: (0..<300).map { (Double($0), 3 / Double($0 + 1)) }),
+          Series(name: "valid \"held out\"", points: [(100, 0.5), (200, 0.3)]),
+        ])
+    ),
+    (
+      "roll",
+      PianoRoll.make(
+        title: "Melody",
+        notes: (0..<64).map {
+          RollNote(pitch: 55 + ($0 * 5) % 24, start: Double($0) * 0.5, duration: 0.5)
+        })
+    ),
+    (
+      "bars",
+      BarChart.make(title: "Tokens", valueLabel: "count", bars: [("C4", 5), ("C4.E4.G4", 2), ("<rest>", 1)])
+    ),
+    (
+      "stack",
+      Chart.stack(
+        [
+          BarChart.make(title: "A", bars: [("x", 1)]), BarChart.histogram(title: "B", values: [0, 0.5, 1]),
+        ], title: "Dataset")
+    ),
     ("empty", LineChart.make(title: "Nothing", xLabel: "", yLabel: "", series: [])),
     ("emptyRoll", PianoRoll.make(title: "No notes", notes: [])),
   ]
@@ -65,8 +85,10 @@ final class ElementCounter: NSObject, XMLParserDelegate {
   }
 
   @Test func pianoRollHasOneRectPerNote() {
-    let notes = [RollNote(pitch: 60, start: 0, duration: 1), RollNote(pitch: 64, start: 0, duration: 1),
-                 RollNote(pitch: 67, start: 1, duration: 2)]
+    let notes = [
+      RollNote(pitch: 60, start: 0, duration: 1), RollNote(pitch: 64, start: 0, duration: 1),
+      RollNote(pitch: 67, start: 1, duration: 2),
+    ]
     let parsed = ElementCounter.parse(PianoRoll.make(title: "C", notes: notes).svg())
     #expect(parsed.error == nil)
     // Background + shaded black-key rows (C#4, E-4, F#4 in 59...68) + one per note.
@@ -75,7 +97,9 @@ final class ElementCounter: NSObject, XMLParserDelegate {
   }
 
   @Test func stackHeightIsPerPart() {
-    let stack = Chart.stack([BarChart.make(title: "A", bars: [("x", 1)]), BarChart.make(title: "B", bars: [("y", 1)])])
+    let stack = Chart.stack([
+      BarChart.make(title: "A", bars: [("x", 1)]), BarChart.make(title: "B", bars: [("y", 1)]),
+    ])
     #expect(stack.svg(width: 400, height: 200).contains("height=\"400\""))
   }
 

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import Sound
 
 /// Magnitude of the DFT of `x` at frequency `f` (Hz), normalized by length.
 func dftMagnitude(_ x: ArraySlice<Float>, frequency f: Double, sampleRate: Int) -> Double {
-  var re = 0.0, im = 0.0
+  var re = 0.0
+  var im = 0.0
   let w = 2 * Double.pi * f / Double(sampleRate)
   for (i, s) in x.enumerated() {
     re += Double(s) * cos(w * Double(i))
@@ -16,7 +18,9 @@ func dftMagnitude(_ x: ArraySlice<Float>, frequency f: Double, sampleRate: Int) 
 @Suite struct SynthTests {
   @Test func lengthIsMelodyPlusRelease() {
     // 4 quarters at 120 bpm = 2 s; the last note ends at 3.5 quarters + 0.5 = 4 quarters.
-    let notes = [SynthNote(pitch: 60, start: 0, duration: 1), SynthNote(pitch: 64, start: 3.5, duration: 0.5)]
+    let notes = [
+      SynthNote(pitch: 60, start: 0, duration: 1), SynthNote(pitch: 64, start: 3.5, duration: 0.5),
+    ]
     let samples = Synth.render(notes, tempo: 120, sampleRate: 8000)
     #expect(samples.count == Int(((2.0 + Synth.release) * 8000).rounded(.up)))
     let slow = Synth.render(notes, tempo: 60, sampleRate: 8000)
@@ -39,7 +43,9 @@ func dftMagnitude(_ x: ArraySlice<Float>, frequency f: Double, sampleRate: Int) 
     }
     #expect(best.f == 440)
     // The fundamental dominates the octave partial.
-    #expect(dftMagnitude(window, frequency: 440, sampleRate: rate) > 2 * dftMagnitude(window, frequency: 880, sampleRate: rate))
+    #expect(
+      dftMagnitude(window, frequency: 440, sampleRate: rate) > 2
+        * dftMagnitude(window, frequency: 880, sampleRate: rate))
   }
 
   @Test(arguments: [(60, 261.6256), (81, 880.0), (57, 220.0)])
@@ -75,7 +81,9 @@ func dftMagnitude(_ x: ArraySlice<Float>, frequency f: Double, sampleRate: Int) 
   }
 
   @Test func deterministic() {
-    let notes = (0..<40).map { SynthNote(pitch: 50 + ($0 * 7) % 30, start: Double($0) * 0.25, duration: 0.5, velocity: 60 + $0) }
+    let notes = (0..<40).map {
+      SynthNote(pitch: 50 + ($0 * 7) % 30, start: Double($0) * 0.25, duration: 0.5, velocity: 60 + $0)
+    }
     #expect(Synth.render(notes, sampleRate: 22050) == Synth.render(notes, sampleRate: 22050))
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Sound
 
 @Suite struct WAVTests {
@@ -55,6 +56,8 @@ import Testing
     #expect(bytes == WAV.encode([0.5], sampleRate: 8000))
     // No temporary files are left behind.
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["a.wav"])
-    #expect(throws: AtomicFileError.self) { try WAV.write([0], sampleRate: 8000, to: dir.path + "/missing/x.wav") }
+    #expect(throws: AtomicFileError.self) {
+      try WAV.write([0], sampleRate: 8000, to: dir.path + "/missing/x.wav")
+    }
   }
 }

@@ -29,8 +29,10 @@ func benchRender(_ args: [String]) -> Int32 {
     let median = times[times.count / 2]
     let audio = Double(samples) / 44100
     print("render: \(notes.count) notes, \(String(format: "%.1f", audio)) s of audio at 44.1 kHz")
-    print("median \(String(format: "%.1f", median * 1000)) ms over \(runs) runs"
-      + " (min \(String(format: "%.1f", times[0] * 1000)) ms), \(String(format: "%.0f", audio / median))x real time")
+    print(
+      "median \(String(format: "%.1f", median * 1000)) ms over \(runs) runs"
+        + " (min \(String(format: "%.1f", times[0] * 1000)) ms), \(String(format: "%.0f", audio / median))x real time"
+    )
     return 0
   } catch {
     printError("midigen bench render: \(error)")
@@ -41,9 +43,9 @@ func benchRender(_ args: [String]) -> Int32 {
 /// A deterministic random melody: eighth and quarter notes in C major around C5, plus a sustained
 /// triad each bar (4 quarters), up to `quarters` long.
 func benchMelody(quarters: Double, seed: UInt64) -> [SynthNote] {
-  var state = seed &* 6364136223846793005 &+ 1442695040888963407
+  var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
   func next(_ n: Int) -> Int {
-    state = state &* 6364136223846793005 &+ 1442695040888963407
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
     return Int((state >> 33) % UInt64(n))
   }
   let scale = [0, 2, 4, 5, 7, 9, 11]
@@ -51,13 +53,16 @@ func benchMelody(quarters: Double, seed: UInt64) -> [SynthNote] {
   var t = 0.0
   while t < quarters {
     let d = next(2) == 0 ? 0.5 : 1.0
-    notes.append(SynthNote(pitch: 72 + scale[next(7)] - 12 * next(2), start: t, duration: d, velocity: 70 + next(40)))
+    notes.append(
+      SynthNote(pitch: 72 + scale[next(7)] - 12 * next(2), start: t, duration: d, velocity: 70 + next(40)))
     t += d
   }
   var bar = 0.0
   while bar < quarters {
     let root = 48 + scale[next(7)]
-    for i in [0, 4, 7] { notes.append(SynthNote(pitch: root + i, start: bar, duration: min(4, quarters - bar), velocity: 60)) }
+    for i in [0, 4, 7] {
+      notes.append(SynthNote(pitch: root + i, start: bar, duration: min(4, quarters - bar), velocity: 60))
+    }
     bar += 4
   }
   return notes

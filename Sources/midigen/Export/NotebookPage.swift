@@ -13,11 +13,14 @@ enum NotebookPage {
       case .markdown:
         cells.append(.markdown(cell.source))
       case .code:
-        let outputs = cell.output.map { text in
-          HTMLPage.outputs(fromText: text) { embed($0, ext: $1, baseDirectory: baseDirectory) }
-        } ?? []
-        cells.append(.code(title: cell.title, source: cell.trimmedSource, outputs: outputs,
-                           failed: cell.outputBlock?.failed ?? false))
+        let outputs =
+          cell.output.map { text in
+            HTMLPage.outputs(fromText: text) { embed($0, ext: $1, baseDirectory: baseDirectory) }
+          } ?? []
+        cells.append(
+          .code(
+            title: cell.title, source: cell.trimmedSource, outputs: outputs,
+            failed: cell.outputBlock?.failed ?? false))
       }
     }
     return HTMLPage(title: title(document) ?? fileName, cells: cells)
