@@ -7,8 +7,9 @@
 /// `beta == 0` never reads `y`. Each output's arithmetic is fixed by `k` alone (not by how outputs are
 /// grouped or split across threads), so results are bit-identical for any `Parallel.threads`.
 enum GEMV {
-  /// Minimum multiply-adds (`outputs · k`) before the outputs are split across threads.
-  nonisolated(unsafe) static var parallelThreshold = 1 << 17
+  /// Minimum multiply-adds (`outputs · k`) before the outputs are split across threads: a
+  /// [256]·[256,768] GEMV takes ~15 µs on one core, about what waking a second thread costs.
+  nonisolated(unsafe) static var parallelThreshold = 1 << 19
 
   @inline(__always)
   static func finish(_ s: Float, alpha: Float, beta: Float, _ y: UnsafeMutablePointer<Float>) {
