@@ -171,9 +171,27 @@ import Testing
       4: try parse("a = a + c"), 5: try parse("print(a)"),
     ]
     let builtins = Set(StandardLibrary().names)
-    #expect(Dependencies.of(5, parsed: cells, builtins: builtins) == [0, 1, 2, 4])
-    #expect(Dependencies.of(3, parsed: cells, builtins: builtins) == [0])
+    #expect(Dependencies.of(5, parsed: cells, builtins: builtins) == [1, 2, 4])
+    #expect(Dependencies.of(3, parsed: cells, builtins: builtins) == [])
+    #expect(Dependencies.of(2, parsed: cells, builtins: builtins) == [1])
+  }
+
+  @Test func seedStreamDependencies() throws {
+    func parse(_ s: String) throws -> [Statement] { try Parser.parse(s) }
+    let cells: [Int: [Statement]] = [
+      0: try parse("seed(1)\nsongs = load(\"x\")"), 1: try parse("m = train(songs)"),
+      2: try parse("a = sample(m, seed: 3)"), 3: try parse("b = random_notes(songs, 4)"),
+      4: try parse("seed(2)"), 5: try parse("c = sample(m)"), 6: try parse("d = take(c, 2)"),
+      7: try parse("e = sample(m, prime: b)"),
+    ]
+    let builtins = Set(StandardLibrary().names)
+    // Drawing cells depend on the last seed(n) and every drawing cell since.
+    #expect(Dependencies.of(3, parsed: cells, builtins: builtins) == [0, 1])
+    #expect(Dependencies.of(5, parsed: cells, builtins: builtins) == [0, 1, 4])
+    // Explicit seeds and non-drawing cells need no seed history.
     #expect(Dependencies.of(2, parsed: cells, builtins: builtins) == [0, 1])
+    #expect(Dependencies.of(6, parsed: cells, builtins: builtins) == [0, 1, 4, 5])
+    #expect(Dependencies.of(7, parsed: cells, builtins: builtins) == [0, 1, 3, 4, 5])
   }
 
   @Test func unknownCellAndFormatErrors() throws {

@@ -1,38 +1,76 @@
 /// Which earlier cells a cell depends on: the cells that last assigned the names it reads, transitively
 /// (as straight-line code: a cell that reads and reassigns `x` depends on the earlier assignment too).
-/// A `seed(n)` call counts as assigning the global seed, which every cell reads.
+///
+/// The global seed stream is treated as a variable `#seed`: `seed(n)` assigns it; a built-in that draws a
+/// default seed (`train`, `sample`, `random_notes` without `seed:`) reads and assigns it. So a cell that
+/// draws seeds depends on the last `seed(n)` before it and on every drawing cell in between, and runs
+/// with the same seeds as in a full run.
 public enum Dependencies {
   static let seedName = "#seed"
+  static let seedDrawers: Set<String> = ["train", "sample", "random_notes"]
 
-  /// Names a cell assigns (and `#seed` if it calls `seed`).
+  /// Names a cell assigns (and `#seed` if it calls `seed` or draws default seeds).
   public static func assigned(_ statements: [Statement]) -> Set<String> {
     var r: Set<String> = []
     for s in statements {
       if case .assign(let name, _, _) = s { r.insert(name) }
-      let e: Expr
-      switch s {
-      case .assign(_, _, let v): e = v
-      case .expression(let v): e = v
-      }
-      if e.calledNames.contains("seed") { r.insert(seedName) }
     }
+    if resetsSeed(statements) || drawsSeed(statements) { r.insert(seedName) }
     return r
   }
 
-  /// Names a cell reads before assigning them itself (built-ins excluded), plus `#seed`.
+  /// Names a cell reads before assigning them itself (built-ins excluded), and `#seed` when it draws
+  /// default seeds without calling `seed(n)` itself.
   public static func used(_ statements: [Statement], builtins: Set<String>) -> Set<String> {
     var assignedSoFar: Set<String> = []
-    var r: Set<String> = [seedName]
+    var r: Set<String> = []
     for s in statements {
-      switch s {
-      case .assign(let name, _, let v):
-        for n in v.names where !assignedSoFar.contains(n) && !builtins.contains(n) { r.insert(n) }
-        assignedSoFar.insert(name)
-      case .expression(let v):
-        for n in v.names where !assignedSoFar.contains(n) && !builtins.contains(n) { r.insert(n) }
+      let (name, value): (String?, Expr) = {
+        switch s {
+        case .assign(let n, _, let v): return (n, v)
+        case .expression(let v): return (nil, v)
+        }
+      }()
+      for n in value.names where !assignedSoFar.contains(n) && !builtins.contains(n) { r.insert(n) }
+      if let name { assignedSoFar.insert(name) }
+    }
+    if drawsSeed(statements) && !resetsSeed(statements) { r.insert(seedName) }
+    return r
+  }
+
+  static func expressions(_ statements: [Statement]) -> [Expr] {
+    statements.map {
+      switch $0 {
+      case .assign(_, _, let v): return v
+      case .expression(let v): return v
       }
     }
-    return r
+  }
+
+  static func resetsSeed(_ statements: [Statement]) -> Bool {
+    expressions(statements).contains { $0.calledNames.contains("seed") }
+  }
+
+  static func drawsSeed(_ statements: [Statement]) -> Bool {
+    expressions(statements).contains(where: drawsSeed)
+  }
+
+  /// True when `e` calls a seed-drawing built-in without a `seed:` argument.
+  static func drawsSeed(_ e: Expr) -> Bool {
+    switch e.kind {
+    case .integer, .float, .string, .bool, .name: return false
+    case .list(let items): return items.contains(where: drawsSeed)
+    case .call(let callee, let args):
+      if case .name(let n) = callee.kind, seedDrawers.contains(n), !args.contains(where: { $0.label == "seed" }) {
+        return true
+      }
+      return drawsSeed(callee) || args.contains { drawsSeed($0.value) }
+    case .member(let base, _, _): return drawsSeed(base)
+    case .index(let base, let index): return drawsSeed(base) || drawsSeed(index)
+    case .unary(_, let operand): return drawsSeed(operand)
+    case .binary(_, let lhs, let rhs, _): return drawsSeed(lhs) || drawsSeed(rhs)
+    case .range(let lo, let hi, _): return drawsSeed(lo) || drawsSeed(hi)
+    }
   }
 
   /// Indices (into `cells`, in document order) of the cells `target` depends on. `parsed[i]` is the
@@ -47,7 +85,7 @@ public enum Dependencies {
       if a.isDisjoint(with: needed) { continue }
       result.append(i)
       needed.subtract(a)
-      needed.formUnion(used(s, builtins: builtins).subtracting([seedName]))
+      needed.formUnion(used(s, builtins: builtins))
     }
     return result.reversed()
   }
