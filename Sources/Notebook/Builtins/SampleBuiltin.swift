@@ -59,6 +59,9 @@ enum SampleBuiltin {
     o.seed = try call.seed()
     let env = call.interpreter.environment
     env.progress(ProgressReport(task: "sample", step: 0, total: o.length))
+    let savedThreads = Parallel.threads
+    if let t = env.threads { Parallel.threads = t }
+    defer { Parallel.threads = savedThreads }
     let generated = try Sampler.sample(model.net, options: o)
     env.progress(ProgressReport(task: "sample", step: o.length, total: o.length))
     let melodies = try generated.enumerated().map { b, seq -> Value in

@@ -84,7 +84,8 @@ public enum Value {
 }
 
 /// A value with members, shown by `display`: datasets, models, melodies, charts, records.
-/// Objects are immutable once made (operations return new objects), so sharing them is safe.
+/// Objects are immutable once made (operations return new objects), so sharing them is safe — except
+/// models, which `train(model, ...)` continues training in place, as the original's training loop does.
 public protocol NotebookObject: AnyObject {
   /// "dataset", "model", "melody", "vocabulary", "chart", or a record's kind.
   var typeName: String { get }
