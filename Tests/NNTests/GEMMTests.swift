@@ -55,6 +55,21 @@ import Testing
     }
   }
 
+  /// The large-m schedule packs B in groups of K blocks; the grouping must not change any bit.
+  @Test func kBlockGroupingDoesNotChangeResults() {
+    let c = GEMMCase(transA: true, transB: false, m: 310, n: 50, k: 1100, alpha: 1, beta: 0.5)
+    let grouped = c.fast(seed: 21, threads: 2)
+    let saved = GEMMBlocked.groupFloats
+    GEMMBlocked.groupFloats = 1  // one K block per group
+    let single = c.fast(seed: 21, threads: 2)
+    GEMMBlocked.groupFloats = 2 * 256 * 64  // two K blocks per group (n = 50: 4 panels)
+    let pairs = c.fast(seed: 21, threads: 2)
+    GEMMBlocked.groupFloats = saved
+    #expect(grouped.map(\.bitPattern) == single.map(\.bitPattern))
+    #expect(grouped.map(\.bitPattern) == pairs.map(\.bitPattern))
+    #expect(c.errorRatio(seed: 21, threads: 2) <= 1)
+  }
+
   /// Identical bits for 1 and 2 threads, on shapes that exercise every way the work is split:
   /// many row blocks, column splitting (small m), several K blocks, ragged edges, and GEMV.
   @Test func bitIdenticalAcrossThreadCounts() {

@@ -9,8 +9,8 @@
 /// - small m (≤ 2 row blocks, e.g. a GRU step with m = batch): one parallel region; each cell runs
 ///   the whole K loop, packs only its own B panels, and reads a row-major A in place (only a ragged
 ///   last 6-row panel is packed), so nothing is packed twice across column cells;
-/// - large m: per K block, B is packed once, shared (phase 1, in parallel), then the grid runs
-///   (phase 2), each cell packing its row block of A.
+/// - large m: for each group of K blocks, B is packed once, shared (phase 1, in parallel), then the
+///   grid runs (phase 2), each cell packing its row block of A for each K block of the group.
 ///
 /// Determinism: every output element is accumulated by the same micro-kernel over the same K blocks
 /// in the same order whatever the grid or the schedule, so results are bit-identical for any thread
@@ -20,6 +20,8 @@ enum GEMMBlocked {
   nonisolated(unsafe) static var kcMax = 256
   /// Row block: mc×kc of packed A (≈ 144 KiB) stays in L2 (512 KiB per core).
   nonisolated(unsafe) static var mcMax = 144
+  /// Packed B of one group of K blocks in the large-m schedule (floats; 2 MiB, within L3).
+  nonisolated(unsafe) static var groupFloats = 1 << 19
 
   /// Where a micro-panel of op(A) lives: `(pointer, aRow, aStep)` as `MicroKernel.full` takes it.
   typealias APanel = (UnsafePointer<Float>, Int, Int)
@@ -105,42 +107,54 @@ enum GEMMBlocked {
       return
     }
 
-    Scratch.withFloats(packed == nil ? kcTop * nr * nPanels : 0) { sharedB in
-      var p0 = 0
-      while p0 < k {
-        let kc = min(kcMax, k - p0)
-        let betaNow: Float = p0 == 0 ? beta : 1
+    // Large m: K blocks are processed in groups (B of a group packed together, ≤ `groupFloats`),
+    // so a long K (weight gradients, K = B·T) costs two parallel regions per group, not per block.
+    let kBlocks = (k + kcMax - 1) / kcMax
+    let blockFloats = kcMax * nPanels * nr
+    let group = packed == nil ? max(1, min(kBlocks, groupFloats / blockFloats)) : kBlocks
+    Scratch.withFloats(packed == nil ? group * blockFloats : 0) { sharedB in
+      /// First panel of K block `kb` (of the current group when packing here).
+      func bBlock(_ kb: Int, _ g0: Int) -> UnsafeMutablePointer<Float> {
+        if let packed { return packed.block(kb) }
+        return sharedB + (kb - g0) * blockFloats
+      }
+      var g0 = 0
+      while g0 < kBlocks {
+        let g1 = min(kBlocks, g0 + group)
 
-        // Phase 1: pack all panels of op(B) for this K block.
-        let bPanels: UnsafePointer<Float>
-        if let packed {
-          bPanels = UnsafePointer(packed.block(p0 / kcMax))
-        } else {
-          let jobs = min(nPanels, 2 * threads)
+        // Phase 1: pack the panels of op(B) of this group of K blocks.
+        if packed == nil {
+          let total = (g1 - g0) * nPanels
+          let jobs = min(total, 2 * threads)
           Parallel.forEach(jobs, threads: threads) { job in
-            for jp in (nPanels * job / jobs)..<(nPanels * (job + 1) / jobs) {
+            for t in (total * job / jobs)..<(total * (job + 1) / jobs) {
+              let kb = g0 + t / nPanels, jp = t % nPanels
+              let p0 = kb * kcMax, kc = min(kcMax, k - p0)
               GEMMPacking.packBPanel(
                 transB: transB, b: b, ldb: ldb, p0: p0, kc: kc, j0: jp * nr, cols: min(nr, n - jp * nr),
-                dst: sharedB + jp * kc * nr)
+                dst: bBlock(kb, g0) + jp * kc * nr)
             }
           }
-          bPanels = UnsafePointer(sharedB)
         }
 
-        // Phase 2: the output grid.
+        // Phase 2: the output grid; each cell runs the group's K blocks in order.
         Parallel.forEach(rowBlocks * colBlocks, threads: threads) { cell in
           let ib = cell / colBlocks, jb = cell % colBlocks
           let ip0 = ib * rowPanelsPerBlock, ip1 = min(mPanels, ip0 + rowPanelsPerBlock)
           let jp0 = jb * colPanelsPerBlock, jp1 = min(nPanels, jp0 + colPanelsPerBlock)
           let aSize = aScratch(ip1 - ip0)
           Scratch.withFloats(aSize + mr * nr) { scratch in
-            let aPanel = prepareA(ip0: ip0, ip1: ip1, p0: p0, kc: kc, scratch: scratch)
-            sweep(
-              kc: kc, aPanel: aPanel, ip0: ip0, ip1: ip1, m: m, jp0: jp0, jp1: jp1, n: n,
-              bPanels: bPanels, alpha: alpha, beta: betaNow, c: c, ldc: ldc, tile: scratch + aSize)
+            for kb in g0..<g1 {
+              let p0 = kb * kcMax, kc = min(kcMax, k - p0)
+              let aPanel = prepareA(ip0: ip0, ip1: ip1, p0: p0, kc: kc, scratch: scratch)
+              sweep(
+                kc: kc, aPanel: aPanel, ip0: ip0, ip1: ip1, m: m, jp0: jp0, jp1: jp1, n: n,
+                bPanels: bBlock(kb, g0), alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc,
+                tile: scratch + aSize)
+            }
           }
         }
-        p0 += kc
+        g0 = g1
       }
     }
   }
