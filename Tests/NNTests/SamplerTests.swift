@@ -83,15 +83,49 @@ import Testing
     // Greedy after a primer is deterministic regardless of seed.
     o.seed = 99
     #expect(try Sampler.sample(m, options: o)[0] == a)
-    // The same primer run through the step-wise path matches the batched training forward.
+    // The same primer run through the step-wise path (binary16 weights) matches the batched Float
+    // training forward up to the weights' rounding.
     let ws = Workspace(config: m.config, T: 3, maxB: 1, training: false)
     ws.setWindow(0, of: 1, seq: TokenSequence(ids: [1, 2, 3, 4], offsets: [0, 0.5, 0.5, 0]), start: 0)
     ws.forward(m, B: 1, dropout: false, seed: 0)
     let st = StepState(m, B: 1)
     for (t, id) in [1, 2, 3].enumerated() {
       st.step([Int32(id)], [[0, 0.5, 0.5][t]])
-      for v in 0..<9 { #expect(abs(st.logits[v] - ws.logits[t * 9 + v]) < 1e-5) }
-      #expect(abs(st.pred[0] - ws.pred[t]) < 1e-5)
+      for v in 0..<9 { #expect(abs(st.logits[v] - ws.logits[t * 9 + v]) < 2e-3) }
+      #expect(abs(st.pred[0] - ws.pred[t]) < 2e-3)
+    }
+  }
+
+  @Test(arguments: [1, 13, 16, 37, 256])
+  func halfPrecisionGEMV(k: Int) {
+    let rows = 11, B = 3
+    let w = GradCheck.random(rows * k, seed: 30)
+    let x = GradCheck.random(B * k, seed: 31, scale: 2)
+    let wh = w.map { Float16($0) }
+    var y = [Float](repeating: 0, count: B * rows), split = y
+    HalfWeights.gemv(wh, rows: 0..<rows, k: k, x: x, ldx: k, B: B, y: &y, ldy: rows)
+    // Any row split and any B give the same bits.
+    split.withUnsafeMutableBufferPointer { s in
+      for r in [0..<4, 4..<5, 5..<rows] {
+        for b in 0..<B {
+          x.withUnsafeBufferPointer { xb in
+            HalfWeights.gemv(wh, rows: r, k: k, x: xb.baseAddress! + b * k, ldx: k, B: 1,
+                             y: s.baseAddress! + b * rows, ldy: rows)
+          }
+        }
+      }
+    }
+    #expect(y == split)
+    for b in 0..<B {
+      for r in 0..<rows {
+        var exact = 0.0, bound = 0.0
+        for p in 0..<k {
+          exact += Double(w[r * k + p]) * Double(x[b * k + p])
+          bound += abs(Double(w[r * k + p]) * Double(x[b * k + p]))
+        }
+        // binary16 rounding (2^-11 relative) plus Float accumulation.
+        #expect(abs(Double(y[b * rows + r]) - exact) <= bound * 6e-4 + 1e-6)
+      }
     }
   }
 

@@ -79,32 +79,44 @@ public enum Sampler {
 }
 
 /// The network run one time step at a time for B sequences, carrying the GRU states.
+///
+/// Matrix–vector products use `HalfWeights` (binary16 copies made when the state is created), split
+/// by output rows over the threads, in `layers + 1` parallel regions per step:
+///
+///     region 1:  gi_0 = W_ih0 x,  gh_l = W_hh_l h_l (every layer: they depend only on old states)
+///     region l:  gi_l = W_ih_l h_{l-1}'                        (l = 1..<L)
+///     last:      logits = W_cls y
+///
+/// Every output's arithmetic is fixed by `H` (not by the split, the thread count or B), so melody b
+/// does not depend on how many melodies are sampled together.
 final class StepState {
   let m: GRUNet
   let B: Int, H: Int, V: Int, L: Int
+  let half: HalfWeights
   private var mem: [UnsafeMutablePointer<Float>] = []
   let x: UnsafeMutablePointer<Float>, xn: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>
-  let rstd: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>
-  let gh: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
+  let rstd: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>
+  let a: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
   let logits: UnsafeMutablePointer<Float>, pred: UnsafeMutablePointer<Float>
+  /// Per-layer input (`gi`) and recurrent (`gh`) pre-activations, [L, B, 3H] each.
+  let gi: UnsafeMutablePointer<Float>, gh: UnsafeMutablePointer<Float>
   var h: [UnsafeMutablePointer<Float>], hNext: [UnsafeMutablePointer<Float>]
   var started = false
-  /// Batch-1 path: per-layer input (`gi`) and recurrent (`ghAll`) pre-activations, [L, 3H] each.
-  let giAll: UnsafeMutablePointer<Float>, ghAll: UnsafeMutablePointer<Float>
   let tokBuf: UnsafeMutablePointer<Int32>, offBuf: UnsafeMutablePointer<Float>
 
   init(_ m: GRUNet, B: Int) {
     self.m = m; self.B = B
     H = m.config.hidden; V = m.config.vocabSize; L = m.config.layers
+    half = HalfWeights(m)
     var list: [UnsafeMutablePointer<Float>] = []
     func f(_ n: Int) -> UnsafeMutablePointer<Float> {
       let p = UnsafeMutablePointer<Float>.allocate(capacity: n); p.initialize(repeating: 0, count: n)
       list.append(p); return p
     }
-    let H = self.H, V = self.V
-    x = f(B * H); xn = f(B * H); mean = f(B); rstd = f(B); gates = f(B * 3 * H); hn = f(B * H)
-    gh = f(B * 3 * H); a = f(B * H); y = f(B * H); logits = f(B * V); pred = f(B); offBuf = f(B)
-    giAll = f(L * 3 * H); ghAll = f(L * 3 * H)
+    let H = self.H, V = self.V, L = self.L
+    x = f(B * H); xn = f(B * H); mean = f(B); rstd = f(B); hn = f(H)
+    a = f(B * H); y = f(B * H); logits = f(B * V); pred = f(B); offBuf = f(B)
+    gi = f(L * B * 3 * H); gh = f(L * B * 3 * H)
     h = (0..<L).map { _ in f(B * H) }
     hNext = (0..<L).map { _ in f(B * H) }
     mem = list
@@ -113,26 +125,53 @@ final class StepState {
 
   deinit { for p in mem { p.deallocate() }; tokBuf.deallocate() }
 
+  /// Rows `0..<rows` split into `parts` ranges at multiples of 4.
+  @inline(__always)
+  static func part(_ p: Int, of parts: Int, rows: Int) -> Range<Int> {
+    let groups = (rows + 3) / 4
+    return min(rows, groups * p / parts * 4)..<min(rows, groups * (p + 1) / parts * 4)
+  }
+
   /// Feeds one event per sequence; afterwards `logits` [B,V] and `pred` [B] predict the next one.
   func step(_ tok: [Int32], _ off: [Float]) {
-    let lay = m.layout, P = m.params
+    let lay = m.layout, P = m.params, H = self.H, G = 3 * H, L = self.L, V = self.V, B = self.B
     for b in 0..<B { tokBuf[b] = tok[b]; offBuf[b] = off[b] }
-    if B == 1 { return stepSingle() }
+    let parts = Parallel.threads > 1 ? 2 : 1
     EmbeddingLayer.forward(out: x, tok: tokBuf, offset: offBuf, emb: P + lay.emb, offW: P + lay.offW,
                            offB: P + lay.offB, N: B, H: H)
     LayerNormLayer.forward(out: xn, mean: mean, rstd: rstd, x: x, w: P + lay.normW, b: P + lay.normB, N: B, H: H)
-    var inp = UnsafePointer(xn)
+    let started = self.started, hs = h, gi = self.gi, gh = self.gh, xn = self.xn, half = self.half
+    Parallel.forEach(parts, threads: parts) { p in
+      let r = Self.part(p, of: parts, rows: G)
+      HalfWeights.gemv(half.wih[0], rows: r, k: H, x: xn, ldx: H, B: B, y: gi, ldy: G)
+      if started {
+        for l in 0..<L {
+          HalfWeights.gemv(half.whh[l], rows: r, k: H, x: hs[l], ldx: H, B: B, y: gh + l * B * G, ldy: G)
+        }
+      }
+    }
+    if !started { gh.update(repeating: 0, count: L * B * G) }
     for l in 0..<L {
       let g = lay.gru[l]
-      GRULayer.forward(hout: hNext[l], gates: gates, hn: hn, x: inp, h0: started ? UnsafePointer(h[l]) : nil,
-                       wih: P + g.wih, whh: P + g.whh, bih: P + g.bih, bhh: P + g.bhh, gh: gh, T: 1, B: B, H: H)
+      if l > 0 {
+        let inp = UnsafePointer(h[l - 1]), out = gi + l * B * G, w = half.wih[l]
+        Parallel.forEach(parts, threads: parts) { p in
+          HalfWeights.gemv(w, rows: Self.part(p, of: parts, rows: G), k: H, x: inp, ldx: H, B: B, y: out, ldy: G)
+        }
+      }
+      for b in 0..<B {
+        GateMath.forward(g: gi + (l * B + b) * G, s: gh + (l * B + b) * G, bih: P + g.bih, bhh: P + g.bhh,
+                         hprev: started ? UnsafePointer(h[l] + b * H) : nil, hn: hn, h: hNext[l] + b * H, H: H)
+      }
       swap(&h[l], &hNext[l])
-      inp = UnsafePointer(h[l])
     }
-    started = true
+    self.started = true
     ReLULayer.forward(out: a, x: h[L - 1], n: B * H)
     LayerNormLayer.forward(out: y, mean: mean, rstd: rstd, x: a, w: P + lay.extW, b: P + lay.extB, N: B, H: H)
-    ClassHead.forward(logits: logits, y: y, w: P + lay.cls, N: B, H: H, V: V)
-    OffsetHead.forward(pred: pred, y: y, w: P + lay.offHead, N: B, H: H)
+    let y = self.y, logits = self.logits
+    Parallel.forEach(parts, threads: parts) { p in
+      HalfWeights.gemv(half.cls, rows: Self.part(p, of: parts, rows: V), k: H, x: y, ldx: H, B: B, y: logits, ldy: V)
+    }
+    for b in 0..<B { pred[b] = max(0, VectorMath.dot(y + b * H, P + lay.offHead, count: H)) }
   }
 }
