@@ -16,6 +16,10 @@
 public struct Parser {
   var tokens: [Token]
   var p = 0
+  /// Current nesting of expressions; deeper than `maxDepth` is an error (no stack overflow on
+  /// pathological input such as thousands of '(').
+  var depth = 0
+  static let maxDepth = 200
 
   /// The end token is placed right after the last real token, so "found end of input" points at the end
   /// of the cell's last line rather than past its trailing blank lines.
@@ -84,6 +88,9 @@ public struct Parser {
   }
 
   mutating func expression() throws -> Expr {
+    depth += 1
+    defer { depth -= 1 }
+    guard depth <= Parser.maxDepth else { throw error("expression nested too deeply") }
     let lower = try additive()
     if isPunct("..<") || isPunct("...") {
       let closed = advance().kind == .punct("...")
@@ -120,6 +127,9 @@ public struct Parser {
 
   mutating func unary() throws -> Expr {
     if isPunct("-") {
+      depth += 1
+      defer { depth -= 1 }
+      guard depth <= Parser.maxDepth else { throw error("expression nested too deeply") }
       let op = advance()
       let operand = try unary()
       return Expr(.unary(op: "-", operand: operand), .covering(op.range, operand.range))
