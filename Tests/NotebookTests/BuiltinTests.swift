@@ -49,7 +49,7 @@ import Testing
     ("open(\"songs\")", "1:6", "'songs' is a folder"),
     ("save(1, \"x.mid\")", "1:6", "save() cannot write an integer"),
     ("save(song(songs, 0), \"x.mp3\")", "1:22", "a melody is saved as .mid, .midi, .json, .wav"),
-    ("random_notes(songs, 0)", "1:21", "random_notes() needs n >= 1"),
+    ("random_notes(songs, 0)", "1:21", "random_notes() needs 1 <= n <= 1000000"),
   ])
   func errorsAreLocated(source: String, at: String, message: String) throws {
     let (dir, i) = try setUp()

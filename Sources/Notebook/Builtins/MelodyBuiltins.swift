@@ -72,7 +72,9 @@ enum MelodyBuiltins {
       let vocab = try vocabulary(call, 0)
       let a = try call.argument(1, "a number of notes")
       let n = try Call.integer(a.value, "the number of notes", a.range)
-      guard n >= 1 else { throw Diagnostic("random_notes() needs n >= 1, got \(n)", at: a.range) }
+      guard n >= 1 && n <= 1_000_000 else {
+        throw Diagnostic("random_notes() needs 1 <= n <= 1000000, got \(n)", at: a.range)
+      }
       let step = try call.double("offset", default: 0.5) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" }
       guard vocab.count > 1 else { throw call.error("the vocabulary has no tokens besides <PAD>") }
       var rng = NotebookRandom(seed: try call.seed())
