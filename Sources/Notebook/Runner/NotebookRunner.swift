@@ -58,8 +58,8 @@ public final class NotebookRunner {
 
   var fileName: String { (path as NSString).lastPathComponent }
 
-  /// Runs the notebook. Throws for what stops a run before any cell: unreadable file, format error
-  /// (a `Diagnostic`), unknown cell, bad parameters, unreadable session.
+  /// Runs the notebook. Throws a `NotebookError` for what stops a run before any cell: unreadable file,
+  /// format error (`.format`, the rendered diagnostic), unknown cell, bad parameters, unreadable session.
   public func run(_ options: RunOptions) throws -> RunResult {
     let original = try NotebookFile.read(path)
     var doc: NotebookDocument
@@ -74,8 +74,11 @@ public final class NotebookRunner {
       do { parsed[i] = try Parser.parse(doc.cells[i].source, firstLine: doc.cells[i].sourceLine) } catch {}
     }
     let parameterCell = doc.codeCellIndices.first { doc.cells[$0].title == ParameterOverrides.cellTitle }
-    try options.parameters.validate(against: parameterCell.flatMap { parsed[$0] }
-      ?? (parameterCell == nil ? nil : []))
+    if let c = parameterCell, parsed[c] == nil, !options.parameters.isEmpty {
+      let (_, error, _) = execute(c, in: doc, Interpreter(environment: environment, builtins: []), RunOptions())
+      throw NotebookError.badParameter("-p: the parameters cell does not parse:\n" + (error ?? ""))
+    }
+    try options.parameters.validate(against: parameterCell.flatMap { parsed[$0] })
 
     var reports: [CellReport] = []
     let report: (CellReport) -> Void = { r in
@@ -85,9 +88,9 @@ public final class NotebookRunner {
 
     if let selector = options.cell {
       let target = try doc.cellIndex(for: selector)
-      var session = try store.load(notebook: path)
-      let interp = Interpreter(session: session ?? Session(), environment: environment, builtins: builtins)
-      if session == nil {
+      let saved = try store.load(notebook: path)
+      let interp = Interpreter(session: saved ?? Session(), environment: environment, builtins: builtins)
+      if saved == nil {
         for dep in Dependencies.of(target, parsed: parsed, builtins: builtinNames) {
           let (_, error, _) = execute(dep, in: doc, interp, options)
           if let error {
@@ -99,7 +102,6 @@ public final class NotebookRunner {
             return RunResult(original: original, document: doc, reports: reports)
           }
         }
-        session = interp.session
       }
       // -p with --cell: the overridden names take their new values before the target runs.
       if target != parameterCell, let statements = parameterCell.flatMap({ parsed[$0] }) {
