@@ -30,6 +30,7 @@ func replCommand(_ argv: [String]) -> Int32 {
   let threads: Int?
   do {
     threads = args.value("threads") == nil ? nil : try args.int("threads", default: 2)
+    if let t = threads, t < 1 { throw ArgsError("--threads must be >= 1") }
   } catch {
     printError("midigen repl: \(error)")
     return 2
