@@ -5,6 +5,7 @@
 enum GEMMPacking {
   /// Packs `op(A)[i0 ..< i0+rows, p0 ..< p0+kc]` as `ceil(rows/6)` consecutive micro-panels of
   /// `6·kc` floats each: `dst[panel·6kc + p·6 + r] = op(A)[i0 + panel·6 + r, p0 + p]`.
+  @inline(never)
   static func packA(
     transA: Bool, a: UnsafePointer<Float>, lda: Int, i0: Int, rows: Int, p0: Int, kc: Int,
     dst: UnsafeMutablePointer<Float>
@@ -19,10 +20,11 @@ enum GEMMPacking {
         // op(A)[i, p] = a[p * lda + i]: each step p reads `h` contiguous values.
         var src = a + p0 * lda + i0 + i
         if h == mr {
+          // 6 floats per step as one 4-lane and one 2-lane move.
           for p in 0..<kc {
-            let o = out + p * mr
-            o[0] = src[0]; o[1] = src[1]; o[2] = src[2]
-            o[3] = src[3]; o[4] = src[4]; o[5] = src[5]
+            let o = UnsafeMutableRawPointer(out + p * mr), sr = UnsafeRawPointer(src)
+            o.storeBytes(of: sr.loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+            (o + 16).storeBytes(of: (sr + 16).loadUnaligned(as: SIMD2<Float>.self), as: SIMD2<Float>.self)
             src += lda
           }
         } else {
@@ -99,6 +101,7 @@ enum GEMMPacking {
 
   /// Packs the 16-column panel `op(B)[p0 ..< p0+kc, j0 ..< j0+cols]` (`cols ≤ 16`) as
   /// `dst[p·16 + j] = op(B)[p0 + p, j0 + j]`, zero-filling columns `cols ..< 16`.
+  @inline(never)
   static func packBPanel(
     transB: Bool, b: UnsafePointer<Float>, ldb: Int, p0: Int, kc: Int, j0: Int, cols: Int,
     dst: UnsafeMutablePointer<Float>
