@@ -53,9 +53,11 @@ public struct Dataset: Sendable {
     let workers = min(max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount), files.count)
     results.withUnsafeMutableBufferPointer { buf in
       let box = SendableBuffer(buf)
-      // Worker w takes files w, w + workers, ...: each slot is written by exactly one worker.
-      DispatchQueue.concurrentPerform(iterations: workers) { w in
-        for i in stride(from: w, to: files.count, by: workers) {
+      // Workers take the next file from a shared counter (good balance on a busy machine); each
+      // result slot is written by exactly one worker, so the result is the same for any count.
+      let counter = WorkCounter()
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while let i = counter.next(below: files.count) {
           box.buffer[i] = loadOne(files[i], options: options)
         }
       }
@@ -125,4 +127,19 @@ public struct Dataset: Sendable {
 struct SendableBuffer<T>: @unchecked Sendable {
   let buffer: UnsafeMutableBufferPointer<T>
   init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+}
+
+/// Hands out 0, 1, 2, ... to concurrent workers.
+final class WorkCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0
+
+  /// The next index, or nil once `limit` is reached.
+  func next(below limit: Int) -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard value < limit else { return nil }
+    value += 1
+    return value - 1
+  }
 }
