@@ -3,7 +3,8 @@ import Sound
 
 /// `midigen bench render [--seconds 60] [--runs 5] [--seed 1]`: synthesizes a random melody of the
 /// given length (120 quarters per minute, a melody line plus a three-note chord every bar) and reports
-/// the median wall time of `Synth.render` over several runs, plus the real-time factor.
+/// the median wall time of `Synth.render` over several runs, the real-time factor, and the median time of
+/// `WAV.encode` for the result.
 func benchRender(_ args: [String]) -> Int32 {
   do {
     let a = try Args(args, valued: ["seconds", "runs", "seed"])
@@ -18,21 +19,29 @@ func benchRender(_ args: [String]) -> Int32 {
     guard seconds > 0, seconds <= 3600 else { throw ArgsError("--seconds must be in (0, 3600]") }
     guard runs >= 1 else { throw ArgsError("--runs must be at least 1") }
     let notes = benchMelody(quarters: seconds * 2, seed: UInt64(truncatingIfNeeded: seed))
-    var times: [Double] = []
-    var samples = 0
+    var renderTimes: [Double] = []
+    var encodeTimes: [Double] = []
+    var samples: [Float] = []
     for _ in 0..<runs {
-      let t = DispatchTime.now().uptimeNanoseconds
-      samples = Synth.render(notes, tempo: 120, sampleRate: 44100).count
-      times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      samples = Synth.render(notes, tempo: 120, sampleRate: 44100)
+      let t1 = DispatchTime.now().uptimeNanoseconds
+      let bytes = WAV.encode(samples, sampleRate: 44100)
+      let t2 = DispatchTime.now().uptimeNanoseconds
+      precondition(bytes.count == WAV.headerSize + 2 * samples.count)
+      renderTimes.append(Double(t1 - t0) / 1e9)
+      encodeTimes.append(Double(t2 - t1) / 1e9)
     }
-    times.sort()
-    let median = times[times.count / 2]
-    let audio = Double(samples) / 44100
-    print("render: \(notes.count) notes, \(String(format: "%.1f", audio)) s of audio at 44.1 kHz")
+    func ms(_ v: Double) -> String { String(format: "%.1f", v * 1000) }
+    renderTimes.sort()
+    encodeTimes.sort()
+    let median = renderTimes[runs / 2]
+    let audio = Double(samples.count) / 44100
+    print("render: \(notes.count) notes, \(String(format: "%.1f", audio)) s of audio at 44.1 kHz, \(runs) runs")
     print(
-      "median \(String(format: "%.1f", median * 1000)) ms over \(runs) runs"
-        + " (min \(String(format: "%.1f", times[0] * 1000)) ms), \(String(format: "%.0f", audio / median))x real time"
-    )
+      "synth   median \(ms(median)) ms (min \(ms(renderTimes[0])) ms), "
+        + "\(String(format: "%.0f", audio / median))x real time")
+    print("encode  median \(ms(encodeTimes[runs / 2])) ms (16-bit PCM WAV, \(WAV.headerSize + 2 * samples.count) bytes)")
     return 0
   } catch {
     printError("midigen bench render: \(error)")
