@@ -20,8 +20,9 @@ public struct HTMLPage: Sendable {
 
   public enum Cell: Sendable, Equatable {
     case markdown(String)
-    /// A code cell; `failed` marks an output that ended in an error.
-    case code(title: String?, source: String, outputs: [Output], failed: Bool)
+    /// A code cell; `failed` marks an output that ended in an error, `stale` an output recorded for an
+    /// earlier version of the source (both are shown).
+    case code(title: String?, source: String, outputs: [Output], failed: Bool, stale: Bool = false)
   }
 
   public var title: String
@@ -55,10 +56,11 @@ public struct HTMLPage: Sendable {
       case .markdown(let text):
         out +=
           "<section class=\"cell markdown\" id=\"cell-\(i + 1)\">\n" + Markdown.html(text) + "\n</section>\n"
-      case .code(let title, let source, let outputs, let failed):
+      case .code(let title, let source, let outputs, let failed, let stale):
         codeNumber += 1
         out += "<section class=\"cell code\(failed ? " failed" : "")\" id=\"cell-\(i + 1)\">\n"
-        let label = "[\(codeNumber)]" + (title.map { " " + $0 } ?? "")
+        var label = "[\(codeNumber)]" + (title.map { " " + $0 } ?? "")
+        if stale { label += " (output from an earlier version of this code)" }
         out += "<div class=\"label\">" + Markdown.escape(label) + "</div>\n"
         out += "<pre class=\"source\"><code>" + Markdown.escape(source) + "</code></pre>\n"
         for o in outputs { out += HTMLPage.render(o) }

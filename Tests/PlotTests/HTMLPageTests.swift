@@ -29,6 +29,7 @@ import Testing
           .missing(name: "b.wav", reason: "no such file"),
         ], failed: false),
       .code(title: nil, source: "boom()", outputs: [.text("1:1: error: unknown name 'boom'")], failed: true),
+      .code(title: "edited", source: "x = 2", outputs: [.text("1")], failed: false, stale: true),
     ])
 
   func occurrences(_ needle: String, in s: String) -> Int { s.components(separatedBy: needle).count - 1 }
@@ -37,11 +38,12 @@ import Testing
     let html = Self.page.render()
     #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
     #expect(html.hasSuffix("</html>\n"))
-    #expect(occurrences("<section class=\"cell", in: html) == 5)
-    for i in 1...5 { #expect(html.contains("id=\"cell-\(i)\"")) }
+    #expect(occurrences("<section class=\"cell", in: html) == 6)
+    for i in 1...6 { #expect(html.contains("id=\"cell-\(i)\"")) }
     #expect(html.contains("<h1>Demo</h1>"))
     #expect(html.contains("<div class=\"label\">[1] train</div>"))
     #expect(html.contains("<div class=\"label\">[2]</div>"))
+    #expect(html.contains("<div class=\"label\">[5] edited (output from an earlier version of this code)</div>"))
     #expect(html.contains("if a &lt; b &amp;&amp; c {}"))
     #expect(html.contains("<pre class=\"output\">loss 2.0 &lt;ok&gt;</pre>"))
     #expect(html.contains("<title>Demo &lt;notebook&gt;</title>"))

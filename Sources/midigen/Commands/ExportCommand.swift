@@ -61,7 +61,7 @@ func exportCommand(_ argv: [String]) -> Int32 {
   var missing = 0
   var charts = 0
   var players = 0
-  for case .code(_, _, let outputs, _) in page.cells {
+  for case .code(_, _, let outputs, _, _) in page.cells {
     for o in outputs {
       switch o {
       case .svg: charts += 1

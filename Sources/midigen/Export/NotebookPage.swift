@@ -20,7 +20,7 @@ enum NotebookPage {
         cells.append(
           .code(
             title: cell.title, source: cell.trimmedSource, outputs: outputs,
-            failed: cell.outputBlock?.failed ?? false))
+            failed: cell.outputBlock?.failed ?? false, stale: cell.isStale))
       }
     }
     return HTMLPage(title: title(document) ?? fileName, cells: cells)
