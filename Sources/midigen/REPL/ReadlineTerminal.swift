@@ -64,6 +64,8 @@ enum ReadlineTerminal {
     ReplSignals.interrupted = true
     guard ReplSignals.atPrompt else { return }
     _ = Glibc.write(STDOUT_FILENO, "\n", 1)
+    // An unfinished input is dropped when readline returns (see `run`): show the main prompt again.
+    _ = rl_set_prompt("midigen> ")
     rl_on_new_line()
     rl_replace_line("", 0)
     rl_redisplay()
