@@ -17,18 +17,24 @@ struct TextCanvas {
     }
   }
 
-  /// Writes `text` starting at `column` of `row`, clipping at the edges.
+  /// Writes `text` starting at `column` of `row`, clipping at the edges; control characters (newlines,
+  /// tabs) become spaces so a label can never break a row.
   mutating func put(_ text: String, row: Int, column: Int) {
-    for (i, ch) in text.enumerated() { self[row, column + i] = ch }
+    for (i, ch) in text.enumerated() {
+      self[row, column + i] =
+        ch.unicodeScalars.contains { $0.properties.generalCategory == .control } ? " " : ch
+    }
   }
 
-  /// The rows joined by newlines, trailing spaces removed from every row.
+  /// The rows joined by newlines, trailing spaces removed from every row and trailing empty rows dropped.
   func render() -> String {
-    cells.map { row in
+    var rows = cells.map { row in
       var s = String(row)
       while s.hasSuffix(" ") { s.removeLast() }
       return s
-    }.joined(separator: "\n")
+    }
+    while rows.last?.isEmpty == true { rows.removeLast() }
+    return rows.joined(separator: "\n")
   }
 }
 

@@ -44,6 +44,16 @@ import Testing
     #expect(bars.reduce(0) { $0 + $1.value } == 1000)
   }
 
+  @Test func controlCharactersInLabelsDoNotBreakRows() {
+    let chart = BarChart.make(title: "two\nlines", bars: [("a\tb", 1), ("c\r\nd", 2)])
+    let text = chart.text(width: 40)
+    #expect(!text.hasSuffix("\n"))
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.count == 1 + 2 + 2)  // title, bars, axis, tick labels (no value label)
+    #expect(lines[0] == "two lines")
+    #expect(lines[1].hasPrefix(" a b │"))
+  }
+
   @Test func eighthBlocks() {
     #expect(BarChart.bar(eighthsLong: 0) == "")
     #expect(BarChart.bar(eighthsLong: 3) == "▍")

@@ -43,7 +43,8 @@ import Testing
     #expect(html.contains("<h1>Demo</h1>"))
     #expect(html.contains("<div class=\"label\">[1] train</div>"))
     #expect(html.contains("<div class=\"label\">[2]</div>"))
-    #expect(html.contains("<div class=\"label\">[5] edited (output from an earlier version of this code)</div>"))
+    #expect(
+      html.contains("<div class=\"label\">[5] edited (output from an earlier version of this code)</div>"))
     #expect(html.contains("if a &lt; b &amp;&amp; c {}"))
     #expect(html.contains("<pre class=\"output\">loss 2.0 &lt;ok&gt;</pre>"))
     #expect(html.contains("<title>Demo &lt;notebook&gt;</title>"))
