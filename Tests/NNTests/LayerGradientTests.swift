@@ -64,6 +64,31 @@ import Testing
                       dgh: &dgh, T: T, B: B, H: H)
     let g = [g0, g1, g2, g3, g4]
     GradCheck.check("gru T\(T) B\(B)", inputs: inputs, analytic: g, eps: 3e-3) { GradCheck.dot(w, fwd($0)) }
+
+    // Prepacked W_hh gives the same bits, forward and backward.
+    let hRef = fwd(inputs)  // refreshes `gates` and `hn` (the check above perturbed them)
+    #expect(hRef == h)
+    let pf = PackedMatrix(k: H, n: G), pb = PackedMatrix(k: G, n: H)
+    inputs[2].withUnsafeBufferPointer { pf.pack(transB: true, b: $0.baseAddress!, ldb: H) }
+    inputs[2].withUnsafeBufferPointer { pb.pack(transB: false, b: $0.baseAddress!, ldb: H) }
+    var h2 = [Float](repeating: 0, count: N * H), gates2 = gates, hn2 = hn
+    GRULayer.forward(hout: &h2, gates: &gates2, hn: &hn2, x: inputs[0], h0: nil, wih: inputs[1], whh: inputs[2],
+                     bih: inputs[3], bhh: inputs[4], gh: &gh, T: T, B: B, H: H, packedWhh: pf)
+    #expect(h2 == h && gates2 == gates && hn2 == hn)
+    var p0 = [Float](repeating: 0, count: N * H), p1 = [Float](repeating: 0, count: G * H), p2 = p1
+    var p3 = [Float](repeating: 0, count: G), p4 = p3
+    var dh2 = w
+    GRULayer.backward(dx: &p0, dwih: &p1, dwhh: &p2, dbih: &p3, dbhh: &p4, dhout: &dh2, x: inputs[0],
+                      hout: h, gates: gates, hn: hn, wih: inputs[1], whh: inputs[2], dG: &dG, dHN: &dHN,
+                      dgh: &dgh, T: T, B: B, H: H, packedWhh: pb)
+    var q0 = [Float](repeating: 0, count: N * H), q1 = [Float](repeating: 0, count: G * H), q2 = q1
+    var q3 = [Float](repeating: 0, count: G), q4 = q3
+    var dh3 = w
+    GRULayer.backward(dx: &q0, dwih: &q1, dwhh: &q2, dbih: &q3, dbhh: &q4, dhout: &dh3, x: inputs[0],
+                      hout: h, gates: gates, hn: hn, wih: inputs[1], whh: inputs[2], dG: &dG, dHN: &dHN,
+                      dgh: &dgh, T: T, B: B, H: H)
+    #expect([p0, p1, p2, p3, p4] == [q0, q1, q2, q3, q4])
+    #expect(q1 == g[1] && q4 == g[4])
   }
 
   @Test func reluAndDropout() {

@@ -10,19 +10,22 @@ import Foundation
 ///     r = σ(gi_r + gh_r);  z = σ(gi_z + gh_z);  n = tanh(gi_n + r * gh_n)
 ///     h_t = (1 - z) * n + z * h_{t-1}
 enum GRULayer {
-  /// `h0` [B,H] is the initial state (nil: zeros). `gh` is a [B,3H] scratch buffer.
+  /// `h0` [B,H] is the initial state (nil: zeros). `gh` is a [B,3H] scratch buffer. `packedWhh`, if
+  /// given, holds `W_hhᵀ` ([H,3H]) prepacked for the per-step GEMMs (same results, no repacking).
   static func forward(
     hout: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>,
     x: UnsafePointer<Float>, h0: UnsafePointer<Float>?,
     wih: UnsafePointer<Float>, whh: UnsafePointer<Float>, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
-    gh: UnsafeMutablePointer<Float>, T: Int, B: Int, H: Int
+    gh: UnsafeMutablePointer<Float>, T: Int, B: Int, H: Int, packedWhh: PackedMatrix? = nil
   ) {
     let G = 3 * H
     GEMM.sgemm(transA: false, transB: true, m: T * B, n: G, k: H, alpha: 1, a: x, lda: H, b: wih, ldb: H,
                beta: 0, c: gates, ldc: G)
     for t in 0..<T {
       let hprev: UnsafePointer<Float>? = t == 0 ? h0 : UnsafePointer(hout + (t - 1) * B * H)
-      if let hp = hprev {
+      if let hp = hprev, let pw = packedWhh {
+        GEMM.sgemm(transA: false, m: B, alpha: 1, a: hp, lda: H, packedB: pw, beta: 0, c: gh, ldc: G)
+      } else if let hp = hprev {
         GEMM.sgemm(transA: false, transB: true, m: B, n: G, k: H, alpha: 1, a: hp, lda: H, b: whh, ldb: H,
                    beta: 0, c: gh, ldc: G)
       } else {
@@ -43,6 +46,7 @@ enum GRULayer {
   /// `dhout` [T,B,H] holds dL/dh_t from above on entry and is used as the running dL/dh_t (destroyed).
   /// Writes `dx` [T,B,H] (overwritten); accumulates `dwih`, `dwhh`, `dbih`, `dbhh` (`+=`).
   /// Scratch: `dG` [T,B,3H] (gradient of gi), `dHN` [T,B,H] (gradient of gh_n), `dgh` [B,3H].
+  /// `packedWhh`, if given, holds `W_hh` ([3H,H]) prepacked for the per-step GEMMs.
   ///
   ///     dn = dh (1-z);  dz = dh (h_{t-1} - n);  dh_{t-1} += dh z + dgh W_hh
   ///     dgi_n = dn (1-n²);  dgh_n = dgi_n r;  dgi_r = dgh_r = dgi_n gh_n r(1-r);  dgi_z = dgh_z = dz z(1-z)
@@ -55,7 +59,7 @@ enum GRULayer {
     x: UnsafePointer<Float>, hout: UnsafePointer<Float>, gates: UnsafePointer<Float>, hn: UnsafePointer<Float>,
     wih: UnsafePointer<Float>, whh: UnsafePointer<Float>,
     dG: UnsafeMutablePointer<Float>, dHN: UnsafeMutablePointer<Float>, dgh: UnsafeMutablePointer<Float>,
-    T: Int, B: Int, H: Int
+    T: Int, B: Int, H: Int, packedWhh: PackedMatrix? = nil
   ) {
     let G = 3 * H, N = T * B
     for t in stride(from: T - 1, through: 0, by: -1) {
@@ -69,7 +73,10 @@ enum GRULayer {
             hprev: t > 0 ? hout + (row - B) * H : nil, H: H)
         }
       }
-      if t > 0 {
+      if t > 0, let pw = packedWhh {
+        GEMM.sgemm(transA: false, m: B, alpha: 1, a: dgh, lda: G, packedB: pw, beta: 1,
+                   c: dhout + (t - 1) * B * H, ldc: H)
+      } else if t > 0 {
         GEMM.sgemm(transA: false, transB: false, m: B, n: H, k: G, alpha: 1, a: dgh, lda: G, b: whh, ldb: H,
                    beta: 1, c: dhout + (t - 1) * B * H, ldc: H)
       }

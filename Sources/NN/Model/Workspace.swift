@@ -28,6 +28,10 @@ final class Workspace {
   let dG: UnsafeMutablePointer<Float>?, dHN: UnsafeMutablePointer<Float>?, dgh: UnsafeMutablePointer<Float>?
   let dpred: UnsafeMutablePointer<Float>?
 
+  /// `W_hh` of each layer prepacked for the per-step GEMMs: forward `W_hhᵀ` [H,3H], backward `W_hh`
+  /// [3H,H]. Repacked at every forward/backward (the weights change between steps).
+  let packedFwd: [PackedMatrix], packedBwd: [PackedMatrix]
+
   /// Batch size and dropout seed of the last forward.
   private(set) var B = 0
   private var dropoutSeed: UInt64 = 0
@@ -70,6 +74,8 @@ final class Workspace {
       gA = nil; gB = nil; dG = nil; dHN = nil; dgh = nil; dpred = nil
     }
     allocations = list
+    packedFwd = (0..<L).map { _ in PackedMatrix(k: H, n: 3 * H) }
+    packedBwd = training ? (0..<L).map { _ in PackedMatrix(k: 3 * H, n: H) } : []
   }
 
   deinit { for p in allocations { p.deallocate() } }
@@ -110,8 +116,10 @@ final class Workspace {
                              seed: dropSeed(l))
       }
       let g = lay.gru[l]
+      packedFwd[l].pack(transB: true, b: P + g.whh, ldb: H)
       GRULayer.forward(hout: h[l], gates: gates[l], hn: hn[l], x: layerInput(l), h0: nil,
-                       wih: P + g.wih, whh: P + g.whh, bih: P + g.bih, bhh: P + g.bhh, gh: gh, T: T, B: B, H: H)
+                       wih: P + g.wih, whh: P + g.whh, bih: P + g.bih, bhh: P + g.bhh, gh: gh, T: T, B: B, H: H,
+                       packedWhh: packedFwd[l])
     }
     ReLULayer.forward(out: a, x: h[L - 1], n: N * H)
     LayerNormLayer.forward(out: y, mean: meanE, rstd: rstdE, x: a, w: P + lay.extW, b: P + lay.extB, N: N, H: H)
@@ -148,9 +156,11 @@ final class Workspace {
     var cur = gB, other = gA
     for l in stride(from: L - 1, through: 0, by: -1) {
       let g = lay.gru[l]
+      packedBwd[l].pack(transB: false, b: P + g.whh, ldb: H)
       GRULayer.backward(dx: other, dwih: G + g.wih, dwhh: G + g.whh, dbih: G + g.bih, dbhh: G + g.bhh,
                         dhout: cur, x: layerInput(l), hout: h[l], gates: gates[l], hn: hn[l],
-                        wih: P + g.wih, whh: P + g.whh, dG: dG, dHN: dHN, dgh: dgh, T: T, B: B, H: H)
+                        wih: P + g.wih, whh: P + g.whh, dG: dG, dHN: dHN, dgh: dgh, T: T, B: B, H: H,
+                        packedWhh: packedBwd[l])
       if l > 0 && usedDropout {
         DropoutLayer.backward(d: other, n: N * H, p: m.config.dropout, seed: dropSeed(l))
       }
