@@ -114,4 +114,26 @@ import Testing
     }
     for i in 0..<count { #expect(abs(y[i] - (y0[i] - 0.5 * a[i])) <= 1.2e-7 * 2) }
   }
+
+  /// Equal bit for bit to the plain double loop (running sum per column, then one add), on ragged
+  /// widths and a large matrix that is split across threads.
+  @Test(arguments: [(1, 1), (5, 7), (33, 64), (17, 75), (300, 300)])
+  func addColumnSumsMatchesPlainLoop(rows: Int, cols: Int) {
+    var rng = KernelRNG(UInt64(rows * 1000 + cols))
+    let ld = cols + 3
+    let x = rng.floats(rows * ld)
+    let start = rng.floats(cols)
+    var fast = start, plain = start
+    for j in 0..<cols {
+      var acc: Float = 0
+      for i in 0..<rows { acc += x[i * ld + j] }
+      plain[j] += acc
+    }
+    x.withUnsafeBufferPointer { px in
+      fast.withUnsafeMutableBufferPointer { po in
+        VectorMath.addColumnSums(px.baseAddress!, rows: rows, cols: cols, ld: ld, into: po.baseAddress!)
+      }
+    }
+    #expect(fast.map(\.bitPattern) == plain.map(\.bitPattern))
+  }
 }

@@ -1,5 +1,5 @@
 /// SIMD element-wise math for the NN layers: `exp`, `tanh`, `sigmoid` on `SIMD8<Float>` and over
-/// buffers, plus `dot`, `axpy` and `sum`.
+/// buffers, plus `dot`, `axpy`, `sum` and `addColumnSums`.
 ///
 /// Contract (checked by `KernelVectorMathTests` against a `Double` reference on a dense sweep):
 /// - `exp`: relative error ≤ 2e-7 (≈ 2 ulp) where the result is a normal float (x ≳ -87.3); the
@@ -195,6 +195,53 @@ public enum VectorMath {
       y[i] = y[i].addingProduct(alpha, x[i])
       i += 1
     }
+  }
+
+  /// `out[j] += Σ_i x[i·ld + j]` for `j < cols` (bias gradients: column sums of a [rows, cols]
+  /// matrix). Per column: a running sum from 0 over the rows in order, then one add into `out` —
+  /// the same arithmetic as the plain double loop, so results equal it bit for bit, for any
+  /// `Parallel.threads` (columns are split in blocks of 64 when the matrix is large).
+  @inline(never)
+  public static func addColumnSums(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, ld: Int, into out: UnsafeMutablePointer<Float>
+  ) {
+    let chunks = (cols + 63) / 64
+    let jobs = rows * cols >= 1 << 16 ? min(chunks, max(1, Parallel.threads) * 4) : 1
+    Parallel.forEach(jobs) { job in
+      var j = (chunks * job / jobs) * 64
+      let end = min(cols, (chunks * (job + 1) / jobs) * 64)
+      while j + 64 <= end {
+        columnSums64(x + j, rows: rows, ld: ld, into: out + j)
+        j += 64
+      }
+      while j + 8 <= end {
+        var acc = V()
+        for i in 0..<rows { acc += load(x + i * ld + j) }
+        store(load(out + j) + acc, out + j)
+        j += 8
+      }
+      while j < end {
+        var acc: Float = 0
+        for i in 0..<rows { acc += x[i * ld + j] }
+        out[j] += acc
+        j += 1
+      }
+    }
+  }
+
+  @inline(never)
+  static func columnSums64(_ x: UnsafePointer<Float>, rows: Int, ld: Int, into out: UnsafeMutablePointer<Float>) {
+    var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
+    var row = x
+    for _ in 0..<rows {
+      a0 += load(row); a1 += load(row + 8); a2 += load(row + 16); a3 += load(row + 24)
+      a4 += load(row + 32); a5 += load(row + 40); a6 += load(row + 48); a7 += load(row + 56)
+      row += ld
+    }
+    store(load(out) + a0, out); store(load(out + 8) + a1, out + 8)
+    store(load(out + 16) + a2, out + 16); store(load(out + 24) + a3, out + 24)
+    store(load(out + 32) + a4, out + 32); store(load(out + 40) + a5, out + 40)
+    store(load(out + 48) + a6, out + 48); store(load(out + 56) + a7, out + 56)
   }
 
   /// Lane sum in a fixed order: halves, then quarters, then the last pair.
