@@ -8,7 +8,9 @@ import Testing
     var rng = KernelRNG(seed)
     let b = { () -> [Float] in _ = rng.floats(c.aCount); return rng.floats(c.bCount) }()
     let packed = PackedMatrix(k: c.k, n: c.n)
-    b.withUnsafeBufferPointer { packed.pack(transB: c.transB, b: $0.baseAddress!, ldb: c.ldb, threads: threads) }
+    b.withUnsafeBufferPointer {
+      packed.pack(transB: c.transB, b: $0.baseAddress!, ldb: c.ldb, threads: threads)
+    }
     let viaPacked = c.run(seed: seed) { a, _, out in
       GEMM.sgemm(
         transA: c.transA, m: c.m, alpha: c.alpha, a: a, lda: c.lda, packedB: packed, beta: c.beta,

@@ -110,7 +110,9 @@ import Testing
         let s = VectorMath.sum(pa.baseAddress!, count: count)
         #expect(abs(s - a.reduce(0, +)) <= tol, "sum")
       }
-      y.withUnsafeMutableBufferPointer { py in VectorMath.axpy(-0.5, pa.baseAddress!, py.baseAddress!, count: count) }
+      y.withUnsafeMutableBufferPointer { py in
+        VectorMath.axpy(-0.5, pa.baseAddress!, py.baseAddress!, count: count)
+      }
     }
     for i in 0..<count { #expect(abs(y[i] - (y0[i] - 0.5 * a[i])) <= 1.2e-7 * 2) }
   }

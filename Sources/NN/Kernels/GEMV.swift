@@ -2,8 +2,10 @@
 /// melody: a [1,H]·[H,3H] GEMV per GRU step).
 ///
 /// Two memory layouts, both with a contiguous `x` of length `k`:
-/// - `dotRows`:  `y[r·incy] = alpha · Σ_p M[r·ldm + p]·x[p] + beta · y[r·incy]` (rows of M contiguous);
-/// - `axpyRows`: `y[j·incy] = alpha · Σ_p x[p]·M[p·ldm + j] + beta · y[j·incy]` (columns of M contiguous).
+/// - `dotRows`:  `y[r·incy] = alpha · Σ_p M[r·ldm + p]·x[p] + beta · y[r·incy]`
+///   (rows of M contiguous);
+/// - `axpyRows`: `y[j·incy] = alpha · Σ_p x[p]·M[p·ldm + j] + beta · y[j·incy]`
+///   (columns of M contiguous).
 /// `beta == 0` never reads `y`. Each output's arithmetic is fixed by `k` alone (not by how outputs are
 /// grouped or split across threads), so results are bit-identical for any `Parallel.threads`.
 enum GEMV {

@@ -184,7 +184,9 @@ public enum VectorMath {
 
   /// `y[i] += alpha · x[i]` (one fused multiply-add per element).
   @inline(never)
-  public static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+  public static func axpy(
+    _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int
+  ) {
     let av = V(repeating: alpha)
     var i = 0
     while i + 8 <= count {
@@ -230,7 +232,9 @@ public enum VectorMath {
   }
 
   @inline(never)
-  static func columnSums64(_ x: UnsafePointer<Float>, rows: Int, ld: Int, into out: UnsafeMutablePointer<Float>) {
+  static func columnSums64(
+    _ x: UnsafePointer<Float>, rows: Int, ld: Int, into out: UnsafeMutablePointer<Float>
+  ) {
     var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
     var row = x
     for _ in 0..<rows {
