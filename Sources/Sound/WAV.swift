@@ -33,10 +33,16 @@ public enum WAV {
     u16(16)
     out += Array("data".utf8)
     u32(dataSize)
-    for s in samples {
-      let clamped = s.isNaN ? 0 : min(max(s, -1), 1)
-      let v = Int16((clamped * 32767).rounded())
-      u16(Int(v))
+    out += [UInt8](repeating: 0, count: dataSize)
+    out.withUnsafeMutableBufferPointer { b in
+      var o = headerSize
+      for s in samples {
+        let clamped = s.isNaN ? 0 : min(max(s, -1), 1)
+        let v = UInt16(bitPattern: Int16((clamped * 32767).rounded()))
+        b[o] = UInt8(truncatingIfNeeded: v)
+        b[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+        o += 2
+      }
     }
     return out
   }
