@@ -19,8 +19,9 @@ final class HalfWeights {
       let dst = UnsafeMutablePointer<Float16>.allocate(capacity: count)
       var i = 0
       while i + 8 <= count {
-        let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
-          .clamped(lowerBound: SIMD8(repeating: -65504), upperBound: SIMD8(repeating: 65504))
+        var v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+        v.replace(with: 65504, where: v .> 65504)
+        v.replace(with: -65504, where: v .< -65504)
         UnsafeMutableRawPointer(dst + i).storeBytes(of: SIMD8<Float16>(v), as: SIMD8<Float16>.self)
         i += 8
       }
