@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import NN
 
 /// Central-difference checks of each layer's backward against its own forward (Float), with the
@@ -38,19 +39,19 @@ import Testing
     GradCheck.check("layernorm", inputs: inputs, analytic: g, eps: 3e-3) { GradCheck.dot(w, fwd($0).0) }
   }
 
-  @Test(arguments: [(1, 1), (3, 2), (4, 3)])
-  func gruLayer(T: Int, B: Int) {
-    let H = 4, G = 3 * H, N = T * B
+  /// H 4: one unit panel; H 20: two (the second ragged), split between two team members.
+  @Test(arguments: [(1, 1, 4), (3, 2, 4), (4, 3, 4), (3, 2, 20)])
+  func gruLayer(T: Int, B: Int, H: Int) {
+    let G = 3 * H, N = T * B
     let w = GradCheck.random(N * H, seed: 11)
     let inputs = [GradCheck.random(N * H, seed: 12), GradCheck.random(G * H, seed: 13, scale: 0.7),
                   GradCheck.random(G * H, seed: 14, scale: 0.7), GradCheck.random(G, seed: 15),
                   GradCheck.random(G, seed: 16)]
     var gates = [Float](repeating: 0, count: N * G), hn = [Float](repeating: 0, count: N * H)
-    var gh = [Float](repeating: 0, count: B * G)
     func fwd(_ x: [[Float]]) -> [Float] {
       var h = [Float](repeating: 0, count: N * H)
       GRULayer.forward(hout: &h, gates: &gates, hn: &hn, x: x[0], h0: nil, wih: x[1], whh: x[2], bih: x[3],
-                       bhh: x[4], gh: &gh, T: T, B: B, H: H)
+                       bhh: x[4], T: T, B: B, H: H)
       return h
     }
     let h = fwd(inputs)
@@ -58,37 +59,64 @@ import Testing
     var g3 = [Float](repeating: 0, count: G), g4 = g3
     var dh = w
     var dG = [Float](repeating: 0, count: N * G), dHN = [Float](repeating: 0, count: N * H)
-    var dgh = [Float](repeating: 0, count: B * G)
     GRULayer.backward(dx: &g0, dwih: &g1, dwhh: &g2, dbih: &g3, dbhh: &g4, dhout: &dh, x: inputs[0],
                       hout: h, gates: gates, hn: hn, wih: inputs[1], whh: inputs[2], dG: &dG, dHN: &dHN,
-                      dgh: &dgh, T: T, B: B, H: H)
+                      T: T, B: B, H: H)
     let g = [g0, g1, g2, g3, g4]
-    GradCheck.check("gru T\(T) B\(B)", inputs: inputs, analytic: g, eps: 3e-3) { GradCheck.dot(w, fwd($0)) }
+    GradCheck.check("gru T\(T) B\(B) H\(H)", inputs: inputs, analytic: g, eps: 3e-3) { GradCheck.dot(w, fwd($0)) }
+  }
 
-    // Prepacked W_hh gives the same bits, forward and backward.
-    let hRef = fwd(inputs)  // refreshes `gates` and `hn` (the check above perturbed them)
-    #expect(hRef == h)
-    let pf = PackedMatrix(k: H, n: G), pb = PackedMatrix(k: G, n: H)
-    inputs[2].withUnsafeBufferPointer { pf.pack(transB: true, b: $0.baseAddress!, ldb: H) }
-    inputs[2].withUnsafeBufferPointer { pb.pack(transB: false, b: $0.baseAddress!, ldb: H) }
-    var h2 = [Float](repeating: 0, count: N * H), gates2 = gates, hn2 = hn
-    GRULayer.forward(hout: &h2, gates: &gates2, hn: &hn2, x: inputs[0], h0: nil, wih: inputs[1], whh: inputs[2],
-                     bih: inputs[3], bhh: inputs[4], gh: &gh, T: T, B: B, H: H, packedWhh: pf)
-    #expect(h2 == h && gates2 == gates && hn2 == hn)
-    var p0 = [Float](repeating: 0, count: N * H), p1 = [Float](repeating: 0, count: G * H), p2 = p1
-    var p3 = [Float](repeating: 0, count: G), p4 = p3
-    var dh2 = w
-    GRULayer.backward(dx: &p0, dwih: &p1, dwhh: &p2, dbih: &p3, dbhh: &p4, dhout: &dh2, x: inputs[0],
-                      hout: h, gates: gates, hn: hn, wih: inputs[1], whh: inputs[2], dG: &dG, dHN: &dHN,
-                      dgh: &dgh, T: T, B: B, H: H, packedWhh: pb)
-    var q0 = [Float](repeating: 0, count: N * H), q1 = [Float](repeating: 0, count: G * H), q2 = q1
-    var q3 = [Float](repeating: 0, count: G), q4 = q3
-    var dh3 = w
-    GRULayer.backward(dx: &q0, dwih: &q1, dwhh: &q2, dbih: &q3, dbhh: &q4, dhout: &dh3, x: inputs[0],
-                      hout: h, gates: gates, hn: hn, wih: inputs[1], whh: inputs[2], dG: &dG, dHN: &dHN,
-                      dgh: &dgh, T: T, B: B, H: H)
-    #expect([p0, p1, p2, p3, p4] == [q0, q1, q2, q3, q4])
-    #expect(q1 == g[1] && q4 == g[4])
+  /// The recurrent steps split by unit panels among team members give the same bits as one member,
+  /// and the forward equals a plain loop over the PyTorch equations.
+  @Test(arguments: [(5, 7, 40), (3, 64, 48), (2, 3, 7)])
+  func gruTeamSplit(T: Int, B: Int, H: Int) {
+    let G = 3 * H, N = T * B
+    let x = GradCheck.random(N * H, seed: 21), wih = GradCheck.random(G * H, seed: 22, scale: 0.3)
+    let whh = GradCheck.random(G * H, seed: 23, scale: 0.3), bih = GradCheck.random(G, seed: 24)
+    let bhh = GradCheck.random(G, seed: 25), dhTop = GradCheck.random(N * H, seed: 26)
+    func run(threads: Int) -> [[Float]] {
+      let saved = Parallel.threads
+      Parallel.threads = threads
+      defer { Parallel.threads = saved }
+      var h = [Float](repeating: 0, count: N * H), gates = [Float](repeating: 0, count: N * G)
+      var hn = [Float](repeating: 0, count: N * H)
+      GRULayer.forward(hout: &h, gates: &gates, hn: &hn, x: x, h0: nil, wih: wih, whh: whh, bih: bih, bhh: bhh,
+                       T: T, B: B, H: H)
+      var dx = [Float](repeating: 0, count: N * H), dwih = [Float](repeating: 0, count: G * H), dwhh = dwih
+      var dbih = [Float](repeating: 0, count: G), dbhh = dbih, dh = dhTop
+      var dG = [Float](repeating: 0, count: N * G), dHN = [Float](repeating: 0, count: N * H)
+      GRULayer.backward(dx: &dx, dwih: &dwih, dwhh: &dwhh, dbih: &dbih, dbhh: &dbhh, dhout: &dh, x: x, hout: h,
+                        gates: gates, hn: hn, wih: wih, whh: whh, dG: &dG, dHN: &dHN, T: T, B: B, H: H)
+      return [h, gates, hn, dx, dwih, dwhh, dbih, dbhh]
+    }
+    let one = run(threads: 1), two = run(threads: 2), three = run(threads: 3)
+    #expect(one == two)
+    #expect(one == three)
+
+    // Reference forward in Double.
+    var hPrev = [Double](repeating: 0, count: B * H)
+    var maxErr = 0.0
+    for t in 0..<T {
+      var hNew = hPrev
+      for b in 0..<B {
+        let xi = (t * B + b) * H
+        func dot(_ w: [Float], _ row: Int, _ v: (Int) -> Double) -> Double {
+          var s = 0.0
+          for k in 0..<H { s += Double(w[row * H + k]) * v(k) }
+          return s
+        }
+        for u in 0..<H {
+          let gi = (0..<3).map { dot(wih, $0 * H + u) { Double(x[xi + $0]) } + Double(bih[$0 * H + u]) }
+          let gh = (0..<3).map { dot(whh, $0 * H + u) { hPrev[b * H + $0] } + Double(bhh[$0 * H + u]) }
+          let r = 1 / (1 + exp(-(gi[0] + gh[0]))), z = 1 / (1 + exp(-(gi[1] + gh[1])))
+          let n = tanh(gi[2] + r * gh[2])
+          hNew[b * H + u] = (1 - z) * n + z * hPrev[b * H + u]
+          maxErr = max(maxErr, abs(hNew[b * H + u] - Double(one[0][xi + u])))
+        }
+      }
+      hPrev = hNew
+    }
+    #expect(maxErr < 1e-5, "max |h - reference| = \(maxErr)")
   }
 
   @Test func reluAndDropout() {

@@ -19,18 +19,17 @@ final class Workspace {
   let a: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
   let meanE: UnsafeMutablePointer<Float>, rstdE: UnsafeMutablePointer<Float>
   let logits: UnsafeMutablePointer<Float>, pred: UnsafeMutablePointer<Float>
-  let gh: UnsafeMutablePointer<Float>
   // loss rows
   let rowCE: UnsafeMutablePointer<Double>, rowSL1: UnsafeMutablePointer<Double>, rowAbs: UnsafeMutablePointer<Double>
   let rowHit: UnsafeMutablePointer<UInt8>
   // backward (training only)
   let gA: UnsafeMutablePointer<Float>?, gB: UnsafeMutablePointer<Float>?
-  let dG: UnsafeMutablePointer<Float>?, dHN: UnsafeMutablePointer<Float>?, dgh: UnsafeMutablePointer<Float>?
+  let dG: UnsafeMutablePointer<Float>?, dHN: UnsafeMutablePointer<Float>?
   let dpred: UnsafeMutablePointer<Float>?
 
-  /// `W_hh` of each layer prepacked for the per-step GEMMs: forward `W_hhᵀ` [H,3H], backward `W_hh`
-  /// [3H,H]. Repacked at every forward/backward (the weights change between steps).
-  let packedFwd: [PackedMatrix], packedBwd: [PackedMatrix]
+  /// `W_hh` of each layer packed for the recurrent steps; repacked at every forward (the weights
+  /// change between steps; backward uses the packing of its forward).
+  let recurrent: [GRURecurrentWeights]
 
   /// Batch size and dropout seed of the last forward.
   private(set) var B = 0
@@ -64,18 +63,16 @@ final class Workspace {
     drop = training && config.dropout > 0 ? (1..<max(L, 1)).map { _ in f(N * H) } : []
     a = f(N * H); y = f(N * H); meanE = f(N); rstdE = f(N)
     logits = f(N * V); pred = f(N)
-    gh = f(maxB * 3 * H)
     rowCE = d(N); rowSL1 = d(N); rowAbs = d(N)
     let hit = UnsafeMutablePointer<UInt8>.allocate(capacity: N); hit.initialize(repeating: 0, count: N)
     list.append(UnsafeMutableRawPointer(hit)); rowHit = hit
     if training {
-      gA = f(N * H); gB = f(N * H); dG = f(N * 3 * H); dHN = f(N * H); dgh = f(maxB * 3 * H); dpred = f(N)
+      gA = f(N * H); gB = f(N * H); dG = f(N * 3 * H); dHN = f(N * H); dpred = f(N)
     } else {
-      gA = nil; gB = nil; dG = nil; dHN = nil; dgh = nil; dpred = nil
+      gA = nil; gB = nil; dG = nil; dHN = nil; dpred = nil
     }
     allocations = list
-    packedFwd = (0..<L).map { _ in PackedMatrix(k: H, n: 3 * H) }
-    packedBwd = training ? (0..<L).map { _ in PackedMatrix(k: 3 * H, n: H) } : []
+    recurrent = (0..<L).map { _ in GRURecurrentWeights(H: H, training: training) }
   }
 
   deinit { for p in allocations { p.deallocate() } }
@@ -106,25 +103,33 @@ final class Workspace {
     let N = T * B, lay = m.layout, P = m.params
     usedDropout = dropout && m.config.dropout > 0 && L > 1 && !drop.isEmpty
     dropoutSeed = seed
-    EmbeddingLayer.forward(out: x0, tok: inTok, offset: inOff, emb: P + lay.emb, offW: P + lay.offW,
-                           offB: P + lay.offB, N: N, H: H)
-    LayerNormLayer.forward(out: y0, mean: mean0, rstd: rstd0, x: x0, w: P + lay.normW, b: P + lay.normB,
-                           N: N, H: H)
+    StepProfile.measure("fwd embed+norm") {
+      EmbeddingLayer.forward(out: x0, tok: inTok, offset: inOff, emb: P + lay.emb, offW: P + lay.offW,
+                             offB: P + lay.offB, N: N, H: H)
+      LayerNormLayer.forward(out: y0, mean: mean0, rstd: rstd0, x: x0, w: P + lay.normW, b: P + lay.normB,
+                             N: N, H: H)
+    }
     for l in 0..<L {
       if l > 0 && usedDropout {
         DropoutLayer.forward(out: drop[l - 1], x: h[l - 1], n: N * H, p: m.config.dropout,
                              seed: dropSeed(l))
       }
       let g = lay.gru[l]
-      packedFwd[l].pack(transB: true, b: P + g.whh, ldb: H)
-      GRULayer.forward(hout: h[l], gates: gates[l], hn: hn[l], x: layerInput(l), h0: nil,
-                       wih: P + g.wih, whh: P + g.whh, bih: P + g.bih, bhh: P + g.bhh, gh: gh, T: T, B: B, H: H,
-                       packedWhh: packedFwd[l])
+      recurrent[l].pack(whh: P + g.whh)
+      StepProfile.measure("fwd gru \(l)") {
+        GRULayer.forward(hout: h[l], gates: gates[l], hn: hn[l], x: layerInput(l), h0: nil,
+                         wih: P + g.wih, whh: P + g.whh, bih: P + g.bih, bhh: P + g.bhh, T: T, B: B, H: H,
+                         weights: recurrent[l])
+      }
     }
-    ReLULayer.forward(out: a, x: h[L - 1], n: N * H)
-    LayerNormLayer.forward(out: y, mean: meanE, rstd: rstdE, x: a, w: P + lay.extW, b: P + lay.extB, N: N, H: H)
-    ClassHead.forward(logits: logits, y: y, w: P + lay.cls, N: N, H: H, V: V)
-    OffsetHead.forward(pred: pred, y: y, w: P + lay.offHead, N: N, H: H)
+    StepProfile.measure("fwd relu+norm") {
+      ReLULayer.forward(out: a, x: h[L - 1], n: N * H)
+      LayerNormLayer.forward(out: y, mean: meanE, rstd: rstdE, x: a, w: P + lay.extW, b: P + lay.extB, N: N, H: H)
+    }
+    StepProfile.measure("fwd heads") {
+      ClassHead.forward(logits: logits, y: y, w: P + lay.cls, N: N, H: H, V: V)
+      OffsetHead.forward(pred: pred, y: y, w: P + lay.offHead, N: N, H: H)
+    }
   }
 
   /// Seed of the dropout mask in front of GRU layer `l` (l >= 1) for the current forward.
@@ -135,41 +140,50 @@ final class Workspace {
 
   /// Loss of the last forward; with `grad`, also turns `logits` into dlogits and fills `dpred`.
   func loss(smoothing: Float, wCls: Float, wOff: Float, grad: Bool) -> LossLayer.Sums {
-    LossLayer.compute(logits: logits, pred: pred, dpred: grad ? dpred : nil, inTok: inTok, tgt: tgtTok,
-                      tgtOff: tgtOff, N: T * B, V: V, smoothing: smoothing, wCls: wCls, wOff: wOff,
-                      rowCE: rowCE, rowSL1: rowSL1, rowAbs: rowAbs, rowHit: rowHit)
+    StepProfile.measure("loss") {
+      LossLayer.compute(logits: logits, pred: pred, dpred: grad ? dpred : nil, inTok: inTok, tgt: tgtTok,
+                        tgtOff: tgtOff, N: T * B, V: V, smoothing: smoothing, wCls: wCls, wOff: wOff,
+                        rowCE: rowCE, rowSL1: rowSL1, rowAbs: rowAbs, rowHit: rowHit)
+    }
   }
 
   /// Backward of the last forward + `loss(grad: true)`; accumulates into `m.grads` (`+=`).
   func backward(_ m: GRUNet) {
-    guard let gA, let gB, let dG, let dHN, let dgh, let dpred, let G = m.grads else {
+    guard let gA, let gB, let dG, let dHN, let dpred, let G = m.grads else {
       preconditionFailure("backward needs a training workspace and gradients")
     }
     let N = T * B, lay = m.layout, P = m.params
-    ClassHead.backward(dy: gA, dw: G + lay.cls, dlogits: logits, y: y, w: P + lay.cls, N: N, H: H, V: V)
-    OffsetHead.backward(dy: gA, dw: G + lay.offHead, dpred: dpred, pred: pred, y: y, w: P + lay.offHead,
-                        N: N, H: H)
-    gB.update(repeating: 0, count: N * H)
-    LayerNormLayer.backward(dx: gB, dw: G + lay.extW, db: G + lay.extB, dout: gA, x: a, w: P + lay.extW,
-                            mean: meanE, rstd: rstdE, N: N, H: H)
-    ReLULayer.backward(d: gB, x: h[L - 1], n: N * H)
+    StepProfile.measure("bwd heads") {
+      ClassHead.backward(dy: gA, dw: G + lay.cls, dlogits: logits, y: y, w: P + lay.cls, N: N, H: H, V: V)
+      OffsetHead.backward(dy: gA, dw: G + lay.offHead, dpred: dpred, pred: pred, y: y, w: P + lay.offHead,
+                          N: N, H: H)
+    }
+    StepProfile.measure("bwd norm+relu") {
+      gB.update(repeating: 0, count: N * H)
+      LayerNormLayer.backward(dx: gB, dw: G + lay.extW, db: G + lay.extB, dout: gA, x: a, w: P + lay.extW,
+                              mean: meanE, rstd: rstdE, N: N, H: H)
+      ReLULayer.backward(d: gB, x: h[L - 1], n: N * H)
+    }
     var cur = gB, other = gA
     for l in stride(from: L - 1, through: 0, by: -1) {
       let g = lay.gru[l]
-      packedBwd[l].pack(transB: false, b: P + g.whh, ldb: H)
-      GRULayer.backward(dx: other, dwih: G + g.wih, dwhh: G + g.whh, dbih: G + g.bih, dbhh: G + g.bhh,
-                        dhout: cur, x: layerInput(l), hout: h[l], gates: gates[l], hn: hn[l],
-                        wih: P + g.wih, whh: P + g.whh, dG: dG, dHN: dHN, dgh: dgh, T: T, B: B, H: H,
-                        packedWhh: packedBwd[l])
+      StepProfile.measure("bwd gru \(l)") {
+        GRULayer.backward(dx: other, dwih: G + g.wih, dwhh: G + g.whh, dbih: G + g.bih, dbhh: G + g.bhh,
+                          dhout: cur, x: layerInput(l), hout: h[l], gates: gates[l], hn: hn[l],
+                          wih: P + g.wih, whh: P + g.whh, dG: dG, dHN: dHN, T: T, B: B, H: H,
+                          weights: recurrent[l])
+      }
       if l > 0 && usedDropout {
         DropoutLayer.backward(d: other, n: N * H, p: m.config.dropout, seed: dropSeed(l))
       }
       swap(&cur, &other)
     }
-    other.update(repeating: 0, count: N * H)
-    LayerNormLayer.backward(dx: other, dw: G + lay.normW, db: G + lay.normB, dout: cur, x: x0,
-                            w: P + lay.normW, mean: mean0, rstd: rstd0, N: N, H: H)
-    EmbeddingLayer.backward(dout: other, tok: inTok, offset: inOff, dEmb: G + lay.emb, dOffW: G + lay.offW,
-                            dOffB: G + lay.offB, N: N, H: H)
+    StepProfile.measure("bwd norm+embed") {
+      other.update(repeating: 0, count: N * H)
+      LayerNormLayer.backward(dx: other, dw: G + lay.normW, db: G + lay.normB, dout: cur, x: x0,
+                              w: P + lay.normW, mean: mean0, rstd: rstd0, N: N, H: H)
+      EmbeddingLayer.backward(dout: other, tok: inTok, offset: inOff, dEmb: G + lay.emb, dOffW: G + lay.offW,
+                              dOffB: G + lay.offB, N: N, H: H)
+    }
   }
 }

@@ -90,7 +90,8 @@ public enum Trainer {
       guard loss.isFinite else { throw NNError.nonFiniteLoss(step: globalStep) }
       model.grads!.update(repeating: 0, count: n)
       ws.backward(model)
-      guard applyGradients(model, clip: o.clip, hyper) else { throw NNError.nonFiniteLoss(step: globalStep) }
+      let stepped = StepProfile.measure("clip+adam") { applyGradients(model, clip: o.clip, hyper) }
+      guard stepped else { throw NNError.nonFiniteLoss(step: globalStep) }
       busy += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
       done += 1
       model.history.steps = globalStep

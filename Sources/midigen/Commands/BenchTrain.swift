@@ -8,10 +8,10 @@ import NN
 func benchTrain(_ argv: [String]) -> Int32 {
   do {
     let args = try Args(argv, valued: ["hidden", "layers", "batch", "seq", "vocab", "steps", "threads", "dropout"])
-    try args.rejectUnknown(flags: ["help"])
+    try args.rejectUnknown(flags: ["help", "profile"])
     if args.flag("help") || !args.positional.isEmpty {
       printError("usage: midigen bench train [--hidden 256] [--layers 2] [--batch 64] [--seq 256] [--vocab 360] "
-        + "[--steps 3] [--threads 2] [--dropout 0.2]")
+        + "[--steps 3] [--threads 2] [--dropout 0.2] [--profile]")
       return args.flag("help") ? 0 : 2
     }
     let H = try args.int("hidden", default: 256), L = try args.int("layers", default: 2)
@@ -28,7 +28,9 @@ func benchTrain(_ argv: [String]) -> Int32 {
     var o = TrainOptions()
     o.steps = steps + 1; o.batch = B; o.seq = T; o.valid = 0; o.threads = threads
     var stamps: [UInt64] = [DispatchTime.now().uptimeNanoseconds]
-    _ = try Trainer.train(model, on: data, options: o) { _ in
+    StepProfile.enabled = args.flag("profile")
+    _ = try Trainer.train(model, on: data, options: o) { p in
+      if p.step == 1 { StepProfile.reset() }  // the warm-up step is not profiled
       stamps.append(DispatchTime.now().uptimeNanoseconds)
       return true
     }
@@ -44,6 +46,13 @@ func benchTrain(_ argv: [String]) -> Int32 {
     print(String(format: "  %.0f tokens/s (batch*seq positions per second)", Double(B * T) / med))
     print(String(format: "  %.1f GFLOP/s (%.2f GFLOP/step: 2*m*n*k of every forward+backward GEMM; "
       + "element-wise work not counted)", flops / med / 1e9, flops / 1e9))
+    if StepProfile.enabled {
+      print("  phases (ms/step, mean of the timed steps):")
+      for (phase, s) in StepProfile.report() {
+        print("    " + phase.padding(toLength: 22, withPad: " ", startingAt: 0)
+          + String(format: "%8.1f", s * 1e3 / Double(times.count)))
+      }
+    }
     if let rss = BenchSupport.peakRSS() { print(String(format: "  peak RSS %.0f MB (VmHWM)", Double(rss) / 1e6)) }
     return 0
   } catch {

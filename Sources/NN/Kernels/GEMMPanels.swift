@@ -1,0 +1,39 @@
+extension GEMMBlocked {
+  /// One thread's share of `C = alpha · A · packedB + beta · C`: only the columns of packed panels
+  /// `jp0 ..< jp1` (C columns `16·jp0 ..< min(16·jp1, packedB.n)`), all `m` rows, on the calling
+  /// thread. A is row-major `[m, lda]`, read in place (a ragged last 6-row panel is packed).
+  ///
+  /// Every output element gets exactly the arithmetic of `GEMM.sgemm(…, packedB:)` (same
+  /// micro-kernel, same K blocks in the same order), so splitting the panels among threads in any
+  /// way gives the bits a single call gives.
+  static func sweepPanels(
+    m: Int, a: UnsafePointer<Float>, lda: Int, packed: PackedMatrix, jp0: Int, jp1: Int,
+    alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let mr = MicroKernel.mr, nr = MicroKernel.nr
+    let k = packed.k, kcMax = packed.kc
+    if m <= 0 || jp0 >= jp1 { return }
+    let mPanels = (m + mr - 1) / mr, last = mPanels - 1
+    let ragged = m % mr != 0
+    Scratch.withFloats(mr * min(kcMax, k) + mr * nr) { scratch in
+      let tile = scratch + mr * min(kcMax, k)
+      var p0 = 0, kb = 0
+      while p0 < k {
+        let kc = min(kcMax, k - p0)
+        if ragged {
+          GEMMPacking.packA(
+            transA: false, a: a, lda: lda, i0: last * mr, rows: m - last * mr, p0: p0, kc: kc, dst: scratch)
+        }
+        let panel: (Int) -> APanel = { ip in
+          ragged && ip == last ? (UnsafePointer(scratch), 1, mr) : (a + ip * mr * lda + p0, lda, 1)
+        }
+        sweep(
+          kc: kc, aPanel: panel, ip0: 0, ip1: mPanels, m: m, jp0: jp0, jp1: jp1, n: packed.n,
+          bPanels: UnsafePointer(packed.block(kb)), alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc,
+          tile: tile)
+        p0 += kc
+        kb += 1
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/// The sequential part of a GRU layer: the T recurrent steps, forward and backward, on a `Team`.
+///
+/// Each member of the team owns a fixed block of hidden units (whole 16-unit panels) for the whole
+/// sequence: it computes the recurrent product for its units' r, z, n columns, their gate math and
+/// their share of `h_t` (forward), or their gate gradients and their columns of `dh_{t-1}`
+/// (backward), then meets the others at one barrier per step. A member's slice of `W_hh` stays in
+/// its core's L2 cache across steps, and a step costs one barrier instead of two thread-pool
+/// dispatches. Every element is computed with the same arithmetic whatever the split, so results
+/// are bit-identical for any number of members.
+enum GRURecurrence {
+  /// Forward steps. On entry `gates` [T,B,3H] holds `x W_ihᵀ` (no bias); on return (r, z, n).
+  /// Writes `hn` [T,B,H] (= `W_hn h + b_hn`) and `hout` [T,B,H]. `h0` [B,H] or nil (zeros).
+  static func forward(
+    gates: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>, hout: UnsafeMutablePointer<Float>,
+    h0: UnsafePointer<Float>?, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
+    weights w: GRURecurrentWeights, T: Int, B: Int, H: Int
+  ) {
+    let G = 3 * H, P = w.unitPanels, ldgh = 48 * P
+    let members = min(max(1, Parallel.threads), P)
+    Scratch.withFloats(B * ldgh) { gh in
+      Team.shared.run(members: members) { member in
+        let p0 = P * member.index / members, p1 = P * (member.index + 1) / members
+        for t in 0..<T {
+          let hprev: UnsafePointer<Float>? = t == 0 ? h0 : UnsafePointer(hout + (t - 1) * B * H)
+          if let hp = hprev {
+            GEMMBlocked.sweepPanels(
+              m: B, a: hp, lda: H, packed: w.forward, jp0: 3 * p0, jp1: 3 * p1, alpha: 1, beta: 0, c: gh,
+              ldc: ldgh)
+          } else {
+            for b in 0..<B { (gh + b * ldgh + 48 * p0).update(repeating: 0, count: 48 * (p1 - p0)) }
+          }
+          let u0 = 16 * p0, units = min(16 * p1, H) - u0
+          for b in 0..<B {
+            let row = t * B + b
+            GateMath.forward(
+              g: gates + row * G + u0, gStride: H, s: gh + b * ldgh + 48 * p0, sGate: 16, sPanel: 48,
+              bih: bih + u0, bhh: bhh + u0, hprev: hprev.map { $0 + b * H + u0 }, hn: hn + row * H + u0,
+              h: hout + row * H + u0, count: units)
+          }
+          member.barrier()
+        }
+      }
+    }
+  }
+
+  /// Backward steps (from `T-1` down to 0, `h0 = 0`). `dhout` [T,B,H] holds dL/dh_t from above on
+  /// entry and is used as the running dL/dh_t. Writes `dG` [T,B,3H] (gradient of `x W_ihᵀ + b_ih`)
+  /// and `dHN` [T,B,H] (gradient of `W_hn h + b_hn`); the gradient of `W_hh h + b_hh` is `dG` for
+  /// r and z and `dHN` for n.
+  static func backward(
+    dhout: UnsafeMutablePointer<Float>, dG: UnsafeMutablePointer<Float>, dHN: UnsafeMutablePointer<Float>,
+    hout: UnsafePointer<Float>, gates: UnsafePointer<Float>, hn: UnsafePointer<Float>,
+    weights w: GRURecurrentWeights, T: Int, B: Int, H: Int
+  ) {
+    guard let packed = w.backward else { preconditionFailure("GRURecurrentWeights built without backward") }
+    let G = 3 * H, P = w.unitPanels
+    let members = min(max(1, Parallel.threads), P)
+    // dgh of step t in buffer t % 2: a member may start step t-1 while another still reads step t's.
+    Scratch.withFloats(2 * B * G) { dgh in
+      Team.shared.run(members: members) { member in
+        let p0 = P * member.index / members, p1 = P * (member.index + 1) / members
+        for t in stride(from: T - 1, through: 0, by: -1) {
+          let buf = dgh + (t & 1) * B * G
+          let u0 = 16 * p0, units = min(16 * p1, H) - u0
+          for b in 0..<B {
+            let row = t * B + b
+            GateMath.backward(
+              dgi: dG + row * G + u0, dgh: buf + b * G + u0, dhn: dHN + row * H + u0,
+              dhprevOut: t > 0 ? dhout + (row - B) * H + u0 : nil, dh: dhout + row * H + u0,
+              g: gates + row * G + u0, hn: hn + row * H + u0, hprev: t > 0 ? hout + (row - B) * H + u0 : nil,
+              H: H, count: units)
+          }
+          if t > 0 {
+            member.barrier()
+            GEMMBlocked.sweepPanels(
+              m: B, a: buf, lda: G, packed: packed, jp0: p0, jp1: p1, alpha: 1, beta: 1,
+              c: dhout + (t - 1) * B * H, ldc: H)
+          }
+        }
+      }
+    }
+  }
+}
+
+/// One layer's `W_hh` packed for `GRURecurrence`: repack whenever the weights change.
+///
+/// - `forward`: op(B) = `W_hhᵀ` [H, 48·P] with the gate columns interleaved by 16-unit panels:
+///   column `48p + 16g + l` is gate `g` (r, z, n) of unit `16p + l` (zeros past H), so a member's
+///   units are a contiguous run of packed panels and its `gh` a contiguous run of columns;
+/// - `backward` (training): `W_hh` [3H, H] as is (output columns are units).
+final class GRURecurrentWeights {
+  let H: Int
+  /// 16-unit panels (the last may be ragged).
+  let unitPanels: Int
+  let forward: PackedMatrix
+  let backward: PackedMatrix?
+  private let rows: UnsafeMutablePointer<Float>
+
+  init(H: Int, training: Bool) {
+    self.H = H
+    unitPanels = (H + 15) / 16
+    forward = PackedMatrix(k: H, n: 48 * unitPanels)
+    backward = training ? PackedMatrix(k: 3 * H, n: H) : nil
+    rows = .allocate(capacity: 48 * unitPanels * H)
+    rows.initialize(repeating: 0, count: 48 * unitPanels * H)
+  }
+
+  deinit { rows.deallocate() }
+
+  /// Packs `whh` [3H, H] (row-major, PyTorch layout).
+  func pack(whh: UnsafePointer<Float>) {
+    for p in 0..<unitPanels {
+      for g in 0..<3 {
+        for l in 0..<16 {
+          let dst = rows + (48 * p + 16 * g + l) * H, u = 16 * p + l
+          if u < H {
+            dst.update(from: whh + (g * H + u) * H, count: H)
+          } else {
+            dst.update(repeating: 0, count: H)
+          }
+        }
+      }
+    }
+    forward.pack(transB: true, b: rows, ldb: H)
+    backward?.pack(transB: false, b: whh, ldb: H)
+  }
+}
