@@ -1,7 +1,8 @@
 extension GEMMBlocked {
   /// One thread's share of `C = alpha · A · packedB + beta · C`: only the columns of packed panels
   /// `jp0 ..< jp1` (C columns `16·jp0 ..< min(16·jp1, packedB.n)`), all `m` rows, on the calling
-  /// thread. A is row-major `[m, lda]`, read in place (a ragged last 6-row panel is packed).
+  /// thread. A is row-major `[m, lda]`, read in place (a ragged last 6-row panel is packed), in
+  /// blocks of `mcMax` rows (which stay in L2 while the panels of B stream through L1).
   ///
   /// Every output element gets exactly the arithmetic of `GEMM.sgemm(…, packedB:)` (same
   /// micro-kernel, same K blocks in the same order), so splitting the panels among threads in any
@@ -27,10 +28,15 @@ extension GEMMBlocked {
         let panel: (Int) -> APanel = { ip in
           ragged && ip == last ? (UnsafePointer(scratch), 1, mr) : (a + ip * mr * lda + p0, lda, 1)
         }
-        sweep(
-          kc: kc, aPanel: panel, ip0: 0, ip1: mPanels, m: m, jp0: jp0, jp1: jp1, n: packed.n,
-          bPanels: UnsafePointer(packed.block(kb)), alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc,
-          tile: tile)
+        let block = max(1, mcMax / mr)
+        var ip = 0
+        while ip < mPanels {
+          sweep(
+            kc: kc, aPanel: panel, ip0: ip, ip1: min(mPanels, ip + block), m: m, jp0: jp0, jp1: jp1, n: packed.n,
+            bPanels: UnsafePointer(packed.block(kb)), alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc,
+            tile: tile)
+          ip += block
+        }
         p0 += kc
         kb += 1
       }

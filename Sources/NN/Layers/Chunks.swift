@@ -19,14 +19,3 @@ enum Chunks {
     rows(n, size: 32, body)
   }
 }
-
-/// `out[j] += Σ_i x[i*ld + j]` for `j < n`: a [1,m]x[m,n] product with a ones vector, so it runs on
-/// the vectorized, threaded GEMV (each output's arithmetic depends only on m: deterministic).
-func addColumnSums(_ x: UnsafePointer<Float>, rows m: Int, cols n: Int, ld: Int, into out: UnsafeMutablePointer<Float>) {
-  if m <= 0 || n <= 0 { return }
-  let ones = UnsafeMutablePointer<Float>.allocate(capacity: m)
-  ones.initialize(repeating: 1, count: m)
-  defer { ones.deallocate() }
-  GEMM.sgemm(transA: false, transB: false, m: 1, n: n, k: m, alpha: 1, a: ones, lda: m, b: x, ldb: ld,
-             beta: 1, c: out, ldc: n)
-}

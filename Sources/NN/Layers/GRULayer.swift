@@ -5,29 +5,27 @@ import Foundation
 /// Shapes: `x`, `hout` [T,B,H] (row `t*B + b`); `wih`, `whh` [3H,H]; `bih`, `bhh` [3H];
 /// saved for backward: `gates` [T,B,3H] holding (r, z, n) and `hn` [T,B,H] holding `W_hn h + b_hn`.
 ///
-///     gi = x W_ihᵀ + b_ih                 (all steps: one [T*B,H]x[H,3H] GEMM)
+///     gi = x W_ihᵀ + b_ih                 (chunks of steps: [steps*B,H]x[H,3H] GEMMs)
 ///     gh = h_{t-1} W_hhᵀ + b_hh           (per step: [B,H]x[H,3H])
 ///     r = σ(gi_r + gh_r);  z = σ(gi_z + gh_z);  n = tanh(gi_n + r * gh_n)
 ///     h_t = (1 - z) * n + z * h_{t-1}
 enum GRULayer {
-  /// `h0` [B,H] is the initial state (nil: zeros). `weights`, if given, holds this layer's `W_hh`
-  /// packed for the recurrent steps (`GRURecurrentWeights.pack(whh:)`); nil packs it here.
+  /// `h0` [B,H] is the initial state (nil: zeros). `weights`, if given, holds this layer's `W_ih`
+  /// and `W_hh` packed for `GRURecurrence` (`GRURecurrentWeights.pack(wih:whh:)`); nil packs here.
+  /// The time steps run on `Team.shared` (see `GRURecurrence`).
   static func forward(
     hout: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>,
     x: UnsafePointer<Float>, h0: UnsafePointer<Float>?,
     wih: UnsafePointer<Float>, whh: UnsafePointer<Float>, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
     T: Int, B: Int, H: Int, weights: GRURecurrentWeights? = nil
   ) {
-    let G = 3 * H
-    let w = weights ?? { let w = GRURecurrentWeights(H: H, training: false); w.pack(whh: whh); return w }()
-    StepProfile.measure(".. x·Wihᵀ") {
-      GEMM.sgemm(transA: false, transB: true, m: T * B, n: G, k: H, alpha: 1, a: x, lda: H, b: wih, ldb: H,
-                 beta: 0, c: gates, ldc: G)
-    }
-    StepProfile.measure(".. steps fwd") {
-      GRURecurrence.forward(gates: gates, hn: hn, hout: hout, h0: h0, bih: bih, bhh: bhh, weights: w, T: T, B: B,
-                            H: H)
-    }
+    let w = weights ?? {
+      let w = GRURecurrentWeights(H: H, training: false)
+      w.pack(wih: wih, whh: whh)
+      return w
+    }()
+    GRURecurrence.forward(x: x, gates: gates, hn: hn, hout: hout, h0: h0, bih: bih, bhh: bhh, weights: w, T: T,
+                          B: B, H: H)
   }
 
   /// Backpropagation through time, assuming `h0 = 0` (training).
@@ -51,10 +49,14 @@ enum GRULayer {
     T: Int, B: Int, H: Int, weights: GRURecurrentWeights? = nil
   ) {
     let G = 3 * H, N = T * B
-    let w = weights ?? { let w = GRURecurrentWeights(H: H, training: true); w.pack(whh: whh); return w }()
+    let w = weights ?? {
+      let w = GRURecurrentWeights(H: H, training: true)
+      w.pack(wih: wih, whh: whh)
+      return w
+    }()
     StepProfile.measure(".. steps bwd") {
-      GRURecurrence.backward(dhout: dhout, dG: dG, dHN: dHN, hout: hout, gates: gates, hn: hn, weights: w, T: T,
-                             B: B, H: H)
+      GRURecurrence.backward(dhout: dhout, dG: dG, dHN: dHN, dbih: dbih, dbhh: dbhh, hout: hout, gates: gates,
+                             hn: hn, weights: w, T: T, B: B, H: H)
     }
     StepProfile.measure(".. dWih") {
       GEMM.sgemm(transA: true, transB: false, m: G, n: H, k: N, alpha: 1, a: dG, lda: G, b: x, ldb: H,
@@ -72,11 +74,6 @@ enum GRULayer {
         GEMM.sgemm(transA: true, transB: false, m: H, n: H, k: k, alpha: 1, a: dHN + B * H, lda: H,
                    b: hout, ldb: H, beta: 1, c: dwhh + 2 * H * H, ldc: H)
       }
-    }
-    StepProfile.measure(".. bias") {
-      addColumnSums(dG, rows: N, cols: G, ld: G, into: dbih)
-      addColumnSums(dG, rows: N, cols: 2 * H, ld: G, into: dbhh)
-      addColumnSums(dHN, rows: N, cols: H, ld: H, into: dbhh + 2 * H)
     }
   }
 }

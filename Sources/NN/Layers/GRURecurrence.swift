@@ -8,47 +8,69 @@
 /// dispatches. Every element is computed with the same arithmetic whatever the split, so results
 /// are bit-identical for any number of members.
 enum GRURecurrence {
-  /// Forward steps. On entry `gates` [T,B,3H] holds `x W_ihᵀ` (no bias); on return (r, z, n).
-  /// Writes `hn` [T,B,H] (= `W_hn h + b_hn`) and `hout` [T,B,H]. `h0` [B,H] or nil (zeros).
+  /// Forward over the layer input `x` [T,B,H]: writes `gates` [T,B,3H] = (r, z, n), `hn` [T,B,H]
+  /// (= `W_hn h + b_hn`) and `hout` [T,B,H]. `h0` [B,H] or nil (zeros).
+  ///
+  /// The input projection `x W_ihᵀ` is computed a chunk of time steps at a time by each member for
+  /// its own gate columns, just before those steps, so it is read back from cache, not memory.
   static func forward(
-    gates: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>, hout: UnsafeMutablePointer<Float>,
-    h0: UnsafePointer<Float>?, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
-    weights w: GRURecurrentWeights, T: Int, B: Int, H: Int
+    x: UnsafePointer<Float>, gates: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>,
+    hout: UnsafeMutablePointer<Float>, h0: UnsafePointer<Float>?, bih: UnsafePointer<Float>,
+    bhh: UnsafePointer<Float>, weights w: GRURecurrentWeights, T: Int, B: Int, H: Int
   ) {
     let G = 3 * H, P = w.unitPanels, ldgh = 48 * P
     let members = min(max(1, Parallel.threads), P)
-    Scratch.withFloats(B * ldgh) { gh in
+    let chunk = max(1, min(T, chunkRows / max(B, 1)))  // time steps per input-projection chunk
+    let interleaved = GateMath.Layout(gate: 16, panel: 48)
+    Scratch.withFloats(B * ldgh + chunk * B * ldgh) { gh in
+      let gi = gh + B * ldgh
       Team.shared.run(members: members) { member in
         let p0 = P * member.index / members, p1 = P * (member.index + 1) / members
-        for t in 0..<T {
-          let hprev: UnsafePointer<Float>? = t == 0 ? h0 : UnsafePointer(hout + (t - 1) * B * H)
-          if let hp = hprev {
-            GEMMBlocked.sweepPanels(
-              m: B, a: hp, lda: H, packed: w.forward, jp0: 3 * p0, jp1: 3 * p1, alpha: 1, beta: 0, c: gh,
-              ldc: ldgh)
-          } else {
-            for b in 0..<B { (gh + b * ldgh + 48 * p0).update(repeating: 0, count: 48 * (p1 - p0)) }
+        let u0 = 16 * p0, units = min(16 * p1, H) - u0
+        var t0 = 0
+        while t0 < T {
+          let steps = min(chunk, T - t0)
+          GEMMBlocked.sweepPanels(
+            m: steps * B, a: x + t0 * B * H, lda: H, packed: w.input, jp0: 3 * p0, jp1: 3 * p1, alpha: 1,
+            beta: 0, c: gi, ldc: ldgh)
+          for t in t0..<(t0 + steps) {
+            let hprev: UnsafePointer<Float>? = t == 0 ? h0 : UnsafePointer(hout + (t - 1) * B * H)
+            if let hp = hprev {
+              GEMMBlocked.sweepPanels(
+                m: B, a: hp, lda: H, packed: w.forward, jp0: 3 * p0, jp1: 3 * p1, alpha: 1, beta: 0, c: gh,
+                ldc: ldgh)
+            } else {
+              for b in 0..<B { (gh + b * ldgh + 48 * p0).update(repeating: 0, count: 48 * (p1 - p0)) }
+            }
+            for b in 0..<B {
+              let row = t * B + b
+              GateMath.forward(
+                gi: gi + ((t - t0) * B + b) * ldgh + 48 * p0, giLayout: interleaved, g: gates + row * G + u0,
+                gStride: H, s: gh + b * ldgh + 48 * p0, sLayout: interleaved, bih: bih + u0, bhh: bhh + u0,
+                hprev: hprev.map { $0 + b * H + u0 }, hn: hn + row * H + u0, h: hout + row * H + u0,
+                count: units)
+            }
+            member.barrier()
           }
-          let u0 = 16 * p0, units = min(16 * p1, H) - u0
-          for b in 0..<B {
-            let row = t * B + b
-            GateMath.forward(
-              g: gates + row * G + u0, gStride: H, s: gh + b * ldgh + 48 * p0, sGate: 16, sPanel: 48,
-              bih: bih + u0, bhh: bhh + u0, hprev: hprev.map { $0 + b * H + u0 }, hn: hn + row * H + u0,
-              h: hout + row * H + u0, count: units)
-          }
-          member.barrier()
+          t0 += steps
         }
       }
     }
   }
 
+  /// Rows (time steps × batch) of input projection computed per chunk (≈ 0.8 MB of pre-activations
+  /// per member for H 256, within L2 + L3).
+  nonisolated(unsafe) static var chunkRows = 512
+
   /// Backward steps (from `T-1` down to 0, `h0 = 0`). `dhout` [T,B,H] holds dL/dh_t from above on
   /// entry and is used as the running dL/dh_t. Writes `dG` [T,B,3H] (gradient of `x W_ihᵀ + b_ih`)
   /// and `dHN` [T,B,H] (gradient of `W_hn h + b_hn`); the gradient of `W_hh h + b_hh` is `dG` for
-  /// r and z and `dHN` for n.
+  /// r and z and `dHN` for n. Adds the bias gradients (sums of those rows) to `dbih` and `dbhh`:
+  /// each unit's sum runs over the rows in a fixed order (t descending, b ascending) whatever the
+  /// split.
   static func backward(
     dhout: UnsafeMutablePointer<Float>, dG: UnsafeMutablePointer<Float>, dHN: UnsafeMutablePointer<Float>,
+    dbih: UnsafeMutablePointer<Float>, dbhh: UnsafeMutablePointer<Float>,
     hout: UnsafePointer<Float>, gates: UnsafePointer<Float>, hn: UnsafePointer<Float>,
     weights w: GRURecurrentWeights, T: Int, B: Int, H: Int
   ) {
@@ -59,9 +81,13 @@ enum GRURecurrence {
     Scratch.withFloats(2 * B * G) { dgh in
       Team.shared.run(members: members) { member in
         let p0 = P * member.index / members, p1 = P * (member.index + 1) / members
+        let u0 = 16 * p0, units = min(16 * p1, H) - u0
+        // Bias sums of this member's units: r, z, n of dG, then dHN.
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: 4 * units)
+        sums.initialize(repeating: 0, count: 4 * units)
+        defer { sums.deallocate() }
         for t in stride(from: T - 1, through: 0, by: -1) {
           let buf = dgh + (t & 1) * B * G
-          let u0 = 16 * p0, units = min(16 * p1, H) - u0
           for b in 0..<B {
             let row = t * B + b
             GateMath.backward(
@@ -69,6 +95,8 @@ enum GRURecurrence {
               dhprevOut: t > 0 ? dhout + (row - B) * H + u0 : nil, dh: dhout + row * H + u0,
               g: gates + row * G + u0, hn: hn + row * H + u0, hprev: t > 0 ? hout + (row - B) * H + u0 : nil,
               H: H, count: units)
+            for k in 0..<3 { accumulate(sums + k * units, dG + row * G + k * H + u0, units) }
+            accumulate(sums + 3 * units, dHN + row * H + u0, units)
           }
           if t > 0 {
             member.barrier()
@@ -77,8 +105,25 @@ enum GRURecurrence {
               c: dhout + (t - 1) * B * H, ldc: H)
           }
         }
+        for k in 0..<3 {
+          accumulate(dbih + k * H + u0, sums + k * units, units)
+          accumulate(dbhh + k * H + u0, sums + (k == 2 ? 3 : k) * units, units)
+        }
       }
     }
+  }
+
+  /// `acc[i] += x[i]` for `i < n`.
+  @inline(__always)
+  static func accumulate(_ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 8 <= n {
+      let v = UnsafeRawPointer(acc + i).loadUnaligned(as: SIMD8<Float>.self)
+        + UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(acc + i).storeBytes(of: v, as: SIMD8<Float>.self)
+      i += 8
+    }
+    while i < n { acc[i] += x[i]; i += 1 }
   }
 }
 
@@ -87,12 +132,13 @@ enum GRURecurrence {
 /// - `forward`: op(B) = `W_hhᵀ` [H, 48·P] with the gate columns interleaved by 16-unit panels:
 ///   column `48p + 16g + l` is gate `g` (r, z, n) of unit `16p + l` (zeros past H), so a member's
 ///   units are a contiguous run of packed panels and its `gh` a contiguous run of columns;
+/// - `input`: `W_ihᵀ` in the same gate-interleaved column order;
 /// - `backward` (training): `W_hh` [3H, H] as is (output columns are units).
 final class GRURecurrentWeights {
   let H: Int
   /// 16-unit panels (the last may be ragged).
   let unitPanels: Int
-  let forward: PackedMatrix
+  let forward: PackedMatrix, input: PackedMatrix
   let backward: PackedMatrix?
   private let rows: UnsafeMutablePointer<Float>
 
@@ -100,6 +146,7 @@ final class GRURecurrentWeights {
     self.H = H
     unitPanels = (H + 15) / 16
     forward = PackedMatrix(k: H, n: 48 * unitPanels)
+    input = PackedMatrix(k: H, n: 48 * unitPanels)
     backward = training ? PackedMatrix(k: 3 * H, n: H) : nil
     rows = .allocate(capacity: 48 * unitPanels * H)
     rows.initialize(repeating: 0, count: 48 * unitPanels * H)
@@ -107,8 +154,15 @@ final class GRURecurrentWeights {
 
   deinit { rows.deallocate() }
 
-  /// Packs `whh` [3H, H] (row-major, PyTorch layout).
-  func pack(whh: UnsafePointer<Float>) {
+  /// Packs `wih` and `whh` [3H, H] (row-major, PyTorch layout).
+  func pack(wih: UnsafePointer<Float>, whh: UnsafePointer<Float>) {
+    packInterleaved(wih, into: input)
+    packInterleaved(whh, into: forward)
+    backward?.pack(transB: false, b: whh, ldb: H)
+  }
+
+  /// Packs `W[3H, H]ᵀ` with the gate columns interleaved by 16-unit panels.
+  private func packInterleaved(_ whh: UnsafePointer<Float>, into packed: PackedMatrix) {
     for p in 0..<unitPanels {
       for g in 0..<3 {
         for l in 0..<16 {
@@ -121,7 +175,6 @@ final class GRURecurrentWeights {
         }
       }
     }
-    forward.pack(transB: true, b: rows, ldb: H)
-    backward?.pack(transB: false, b: whh, ldb: H)
+    packed.pack(transB: true, b: rows, ldb: H)
   }
 }

@@ -21,42 +21,52 @@ enum GateMath {
     g: UnsafeMutablePointer<Float>, s: UnsafePointer<Float>, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
     hprev: UnsafePointer<Float>?, hn: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, H: Int
   ) {
-    forward(g: g, gStride: H, s: s, sGate: H, sPanel: 16, bih: bih, bhh: bhh, hprev: hprev, hn: hn, h: h, count: H)
+    let plain = Layout(gate: H, panel: 16)
+    forward(gi: g, giLayout: plain, g: g, gStride: H, s: s, sLayout: plain, bih: bih, bhh: bhh, hprev: hprev,
+            hn: hn, h: h, count: H)
   }
 
-  /// The same for `count` units whose r, z, n entries lie `gStride` apart in `g`, `bih`, `bhh`
-  /// (pointers at the first unit). In `s` the gates lie `sGate` apart and units come in panels of
-  /// 16 that lie `sPanel` apart: unit `j`, gate `k` is at `s[(j/16)·sPanel + k·sGate + j%16]`
-  /// (`sGate = H, sPanel = 16`: the plain layout; `sGate = 16, sPanel = 48`: the gate-interleaved
-  /// `gh` of a GRU step split by unit blocks, see `GRURecurrence`).
+  /// Where unit `j`, gate `k` (r, z, n) of a pre-activation row sits: units come in panels of 16
+  /// that lie `panel` apart, gates lie `gate` apart: `(j/16)·panel + k·gate + j%16`.
+  /// `Layout(gate: H, panel: 16)` is the plain [3H] row; `Layout(gate: 16, panel: 48)` the
+  /// gate-interleaved rows of a GRU step split by unit blocks (see `GRURecurrence`).
+  struct Layout {
+    let gate: Int, panel: Int
+    @inline(__always) func offset(_ j: Int) -> Int { (j >> 4) * panel + (j & 15) }
+  }
+
+  /// The same for `count` units, reading the input pre-activations from `gi` and the recurrent ones
+  /// from `s` (each in its layout, pointers at the first unit), and writing (r, z, n) to `g`, whose
+  /// gates lie `gStride` apart as in `bih`, `bhh`. `gi` may be `g` (in place, `gStride` apart).
   @inline(never)
   static func forward(
-    g: UnsafeMutablePointer<Float>, gStride: Int, s: UnsafePointer<Float>, sGate: Int, sPanel: Int,
-    bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
+    gi: UnsafePointer<Float>, giLayout: Layout, g: UnsafeMutablePointer<Float>, gStride: Int,
+    s: UnsafePointer<Float>, sLayout: Layout, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
     hprev: UnsafePointer<Float>?, hn: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, count: Int
   ) {
     let full = count & ~7
     if full > 0 {
-      forwardFull(g: g, gStride: gStride, s: s, sGate: sGate, sPanel: sPanel, bih: bih, bhh: bhh, hprev: hprev,
-                  hn: hn, h: h, count: full)
+      forwardFull(gi: gi, giLayout: giLayout, g: g, gStride: gStride, s: s, sLayout: sLayout, bih: bih, bhh: bhh,
+                  hprev: hprev, hn: hn, h: h, count: full)
     }
     let n = count - full
     if n == 0 { return }
     // Tail: 8-lane copies (gate k at 8k), zero-padded, through the same arithmetic.
-    let j = full, sj = (j >> 4) * sPanel + (j & 15)
+    let j = full, ij = giLayout.offset(j), sj = sLayout.offset(j)
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 24 * 4 + 8 * 3) { t in
       let tg = t.baseAddress!, ts = tg + 24, tbi = ts + 24, tbh = tbi + 24, thp = tbh + 24, thn = thp + 8
       let th = thn + 8
       t.initialize(repeating: 0)
       for k in 0..<3 {
         for l in 0..<n {
-          tg[8 * k + l] = g[k * gStride + j + l]; ts[8 * k + l] = s[k * sGate + sj + l]
+          tg[8 * k + l] = gi[k * giLayout.gate + ij + l]; ts[8 * k + l] = s[k * sLayout.gate + sj + l]
           tbi[8 * k + l] = bih[k * gStride + j + l]; tbh[8 * k + l] = bhh[k * gStride + j + l]
         }
       }
       if let hp = hprev { for l in 0..<n { thp[l] = hp[j + l] } }
-      forwardFull(g: tg, gStride: 8, s: ts, sGate: 8, sPanel: 48, bih: tbi, bhh: tbh, hprev: thp, hn: thn, h: th,
-                  count: 8)
+      let lanes = Layout(gate: 8, panel: 48)
+      forwardFull(gi: tg, giLayout: lanes, g: tg, gStride: 8, s: ts, sLayout: lanes, bih: tbi, bhh: tbh,
+                  hprev: thp, hn: thn, h: th, count: 8)
       for k in 0..<3 { for l in 0..<n { g[k * gStride + j + l] = tg[8 * k + l] } }
       for l in 0..<n { hn[j + l] = thn[l]; h[j + l] = th[l] }
     }
@@ -64,28 +74,29 @@ enum GateMath {
 
   /// `forward` on whole vectors (`count` a multiple of 8), in passes over the row so that each
   /// loop inlines one transcendental (a call would split the 8-lane vectors into halves):
-  /// pre-activations of r and z (in place in `g`) and `hn`; sigmoid of r and z; the pre-activation
-  /// of n; tanh; the new state.
+  /// pre-activations of r and z (into `g`) and `hn`; sigmoid of r and z; the pre-activation of n;
+  /// tanh; the new state.
   @inline(__always)
   static func forwardFull(
-    g: UnsafeMutablePointer<Float>, gStride: Int, s: UnsafePointer<Float>, sGate: Int, sPanel: Int,
-    bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
+    gi: UnsafePointer<Float>, giLayout: Layout, g: UnsafeMutablePointer<Float>, gStride: Int,
+    s: UnsafePointer<Float>, sLayout: Layout, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
     hprev: UnsafePointer<Float>?, hn: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, count: Int
   ) {
-    let gz = gStride, gn = 2 * gStride
+    let gz = gStride, gn = 2 * gStride, iG = giLayout.gate, sG = sLayout.gate
     var j = 0
     while j < count {
-      let sr = s + (j >> 4) * sPanel + (j & 15)
-      st(ld(g + j) + ld(bih + j) + (ld(sr) + ld(bhh + j)), g + j)
-      st(ld(g + gz + j) + ld(bih + gz + j) + (ld(sr + sGate) + ld(bhh + gz + j)), g + gz + j)
-      st(ld(sr + 2 * sGate) + ld(bhh + gn + j), hn + j)
+      let ir = gi + giLayout.offset(j), sr = s + sLayout.offset(j)
+      st(ld(ir) + ld(bih + j) + (ld(sr) + ld(bhh + j)), g + j)
+      st(ld(ir + iG) + ld(bih + gz + j) + (ld(sr + sG) + ld(bhh + gz + j)), g + gz + j)
+      st(ld(sr + 2 * sG) + ld(bhh + gn + j), hn + j)
       j += 8
     }
     sigmoidInPlace(g, count)
     sigmoidInPlace(g + gz, count)
     j = 0
     while j < count {
-      st(ld(g + gn + j) + ld(bih + gn + j) + ld(g + j) * ld(hn + j), g + gn + j)
+      let ir = gi + giLayout.offset(j)
+      st(ld(ir + 2 * iG) + ld(bih + gn + j) + ld(g + j) * ld(hn + j), g + gn + j)
       j += 8
     }
     tanhInPlace(g + gn, count)

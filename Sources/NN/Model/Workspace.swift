@@ -115,7 +115,7 @@ final class Workspace {
                              seed: dropSeed(l))
       }
       let g = lay.gru[l]
-      recurrent[l].pack(whh: P + g.whh)
+      recurrent[l].pack(wih: P + g.wih, whh: P + g.whh)
       StepProfile.measure("fwd gru \(l)") {
         GRULayer.forward(hout: h[l], gates: gates[l], hn: hn[l], x: layerInput(l), h0: nil,
                          wih: P + g.wih, whh: P + g.whh, bih: P + g.bih, bhh: P + g.bhh, T: T, B: B, H: H,
