@@ -1,8 +1,8 @@
 extension GEMMBlocked {
   /// One thread's share of `C = alpha · A · packedB + beta · C`: only the columns of packed panels
   /// `jp0 ..< jp1` (C columns `16·jp0 ..< min(16·jp1, packedB.n)`), all `m` rows, on the calling
-  /// thread. A is row-major `[m, lda]`, read in place (a ragged last 6-row panel is packed), in
-  /// blocks of `mcMax` rows (which stay in L2 while the panels of B stream through L1).
+  /// thread. A is row-major `[m, lda]`, packed in blocks of `mcMax` rows (which stay in L2 while
+  /// the panels of B stream through L1).
   ///
   /// Every output element gets exactly the arithmetic of `GEMM.sgemm(…, packedB:)` (same
   /// micro-kernel, same K blocks in the same order), so splitting the panels among threads in any
@@ -14,31 +14,29 @@ extension GEMMBlocked {
     let mr = MicroKernel.mr, nr = MicroKernel.nr
     let k = packed.k, kcMax = packed.kc
     if m <= 0 || jp0 >= jp1 { return }
-    let mPanels = (m + mr - 1) / mr, last = mPanels - 1
-    let ragged = m % mr != 0
-    Scratch.withFloats(mr * min(kcMax, k) + mr * nr) { scratch in
-      let tile = scratch + mr * min(kcMax, k)
-      var p0 = 0, kb = 0
-      while p0 < k {
-        let kc = min(kcMax, k - p0)
-        if ragged {
+    let mPanels = (m + mr - 1) / mr
+    let block = max(1, mcMax / mr)  // row panels per block
+    let kcTop = min(kcMax, k)
+    Scratch.withFloats(block * mr * kcTop + mr * nr) { scratch in
+      let tile = scratch + block * mr * kcTop
+      var ip0 = 0
+      while ip0 < mPanels {
+        let ip1 = min(mPanels, ip0 + block)
+        var p0 = 0, kb = 0
+        while p0 < k {
+          let kc = min(kcMax, k - p0)
           GEMMPacking.packA(
-            transA: false, a: a, lda: lda, i0: last * mr, rows: m - last * mr, p0: p0, kc: kc, dst: scratch)
-        }
-        let panel: (Int) -> APanel = { ip in
-          ragged && ip == last ? (UnsafePointer(scratch), 1, mr) : (a + ip * mr * lda + p0, lda, 1)
-        }
-        let block = max(1, mcMax / mr)
-        var ip = 0
-        while ip < mPanels {
+            transA: false, a: a, lda: lda, i0: ip0 * mr, rows: min(m, ip1 * mr) - ip0 * mr, p0: p0, kc: kc,
+            dst: scratch)
+          let first = ip0
           sweep(
-            kc: kc, aPanel: panel, ip0: ip, ip1: min(mPanels, ip + block), m: m, jp0: jp0, jp1: jp1, n: packed.n,
-            bPanels: UnsafePointer(packed.block(kb)), alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc,
-            tile: tile)
-          ip += block
+            kc: kc, aPanel: { ip in (UnsafePointer(scratch + (ip - first) * mr * kc), 1, mr) }, ip0: ip0, ip1: ip1,
+            m: m, jp0: jp0, jp1: jp1, n: packed.n, bPanels: UnsafePointer(packed.block(kb)), alpha: alpha,
+            beta: p0 == 0 ? beta : 1, c: c, ldc: ldc, tile: tile)
+          p0 += kc
+          kb += 1
         }
-        p0 += kc
-        kb += 1
+        ip0 = ip1
       }
     }
   }
