@@ -40,7 +40,7 @@ import Testing
     let totals = UnsafeMutablePointer<Int>.allocate(capacity: callers)
     totals.initialize(repeating: 0, count: callers)
     defer { totals.deallocate() }
-    DispatchQueue.concurrentPerform(iterations: callers) { c in
+    Parallel.forEach(callers, threads: callers) { c in
       for _ in 0..<jobs {
         let members = 1 + c % 3
         let hits = UnsafeMutablePointer<Int>.allocate(capacity: members)
