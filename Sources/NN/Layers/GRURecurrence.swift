@@ -1,3 +1,5 @@
+import Foundation
+
 /// The sequential part of a GRU layer: the T recurrent steps, forward and backward, on a `Team`.
 ///
 /// Each member of the team owns a fixed block of hidden units (whole 16-unit panels) for the whole
@@ -19,7 +21,7 @@ enum GRURecurrence {
     bhh: UnsafePointer<Float>, weights w: GRURecurrentWeights, T: Int, B: Int, H: Int
   ) {
     let G = 3 * H, P = w.unitPanels, ldgh = 48 * P
-    let members = min(max(1, Parallel.threads), P)
+    let members = teamSize(P)
     let chunk = max(1, min(T, chunkRows / max(B, 1)))  // time steps per input-projection chunk
     let interleaved = GateMath.Layout(gate: 16, panel: 48)
     Scratch.withFloats(B * ldgh + chunk * B * ldgh) { gh in
@@ -76,7 +78,7 @@ enum GRURecurrence {
   ) {
     guard let packed = w.backward else { preconditionFailure("GRURecurrentWeights built without backward") }
     let G = 3 * H, P = w.unitPanels
-    let members = min(max(1, Parallel.threads), P)
+    let members = teamSize(P)
     // dgh of step t in buffer t % 2: a member may start step t-1 while another still reads step t's.
     Scratch.withFloats(2 * B * G) { dgh in
       Team.shared.run(members: members) { member in
@@ -111,6 +113,12 @@ enum GRURecurrence {
         }
       }
     }
+  }
+
+  /// Members for `panels` unit panels: `Parallel.threads`, but never more than the machine's cores
+  /// (spinning members must not wait for each other's time slices) or the panels.
+  static func teamSize(_ panels: Int) -> Int {
+    max(1, min(Parallel.threads, panels, ProcessInfo.processInfo.activeProcessorCount))
   }
 
   /// `acc[i] += x[i]` for `i < n`.
