@@ -3,73 +3,23 @@ import Testing
 @testable import NN
 
 @Suite struct SamplerTests {
-  // softmax over ids 1..4 of [_, 2, 1, 0, -1]: ≈ 0.6439, 0.2369, 0.0871, 0.0321
-  let logits: [Float] = [5, 2, 1, 0, -1]
-
-  @Test func greedyIgnoresPad() {
-    let d = Nucleus.distribution(logits: logits, temperature: 1, topP: 0)
-    #expect(d.count == 1 && d[0].id == 1 && d[0].p == 1)
+  static func model(V: Int = 9, H: Int = 8, L: Int = 2, seed: UInt64 = 5) -> GRUNet {
+    GRUNet(config: GRUConfig(vocabSize: V, hidden: H, layers: L), vocab: ["<PAD>"] + (1..<V).map { "t\($0)" },
+           seed: seed)
   }
 
-  @Test func nucleusKeepsSmallestSet() {
-    let d1 = Nucleus.distribution(logits: logits, temperature: 1, topP: 0.6)
-    #expect(d1.map(\.id) == [1] && abs(d1[0].p - 1) < 1e-6)
-    let d2 = Nucleus.distribution(logits: logits, temperature: 1, topP: 0.7)
-    #expect(d2.map(\.id) == [1, 2])
-    #expect(abs(d2[0].p - 0.6439 / (0.6439 + 0.2369)) < 1e-3)
-    let d3 = Nucleus.distribution(logits: logits, temperature: 1, topP: 1)
-    #expect(d3.map(\.id) == [1, 2, 3, 4])
-    // Higher temperature flattens: 0.6 no longer reached by id 1 alone.
-    let d4 = Nucleus.distribution(logits: logits, temperature: 3, topP: 0.6)
-    #expect(d4.count >= 2)
-  }
-
-  @Test func drawsFollowTheKeptDistribution() {
-    var rng = SeededRNG(seed: 11)
-    var counts = [Int](repeating: 0, count: 5)
-    var probs = [Float](repeating: 0, count: 5)
-    var keys = [UInt64](repeating: 0, count: 5)
-    let n = 20_000
-    for _ in 0..<n {
-      counts[Nucleus.draw(logits, V: 5, temperature: 1, topP: 0.95, rng: &rng, probs: &probs, keys: &keys)] += 1
-    }
-    let kept = Nucleus.distribution(logits: logits, temperature: 1, topP: 0.95)
-    #expect(kept.map(\.id) == [1, 2, 3])
-    #expect(counts[0] == 0 && counts[4] == 0)
-    for k in kept {
-      #expect(abs(Double(counts[k.id]) / Double(n) - Double(k.p)) < 0.015)
-    }
-  }
-
-  @Test func radixSortMatchesStandardSort() {
-    var r = SeededRNG(seed: 3)
-    for n in [0, 1, 2, 7, 359, 1000] {
-      // Few distinct probabilities, so ties are common; ids ascending as the sampler builds them.
-      var keys = (0..<n).map { j -> UInt64 in
-        let p = Float(r.int(below: 5) + 1) / 7
-        return UInt64(p.bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: ~(j + 1)))
-      }
-      let expected = keys.sorted(by: >)
-      keys.withUnsafeMutableBufferPointer { Nucleus.radixSortDescending($0.baseAddress!, n) }
-      #expect(keys == expected, "n \(n)")
-    }
-  }
-
-  static func model() -> GRUNet {
-    GRUNet(config: GRUConfig(vocabSize: 9, hidden: 8, layers: 2), vocab: ["<PAD>"] + (1..<9).map { "t\($0)" }, seed: 5)
-  }
-
-  @Test func batchedMelodiesAreIndependentAndSeeded() throws {
+  @Test(arguments: [1, 2])
+  func batchedMelodiesAreIndependentAndSeeded(members: Int) throws {
     let m = Self.model()
     var o = SampleOptions()
     o.length = 20; o.count = 3; o.seed = 7
-    let a = try Sampler.sample(m, options: o)
+    let a = try Sampler.sample(m, options: o, members: members)
     #expect(a.count == 3 && a.allSatisfy { $0.count == 20 && !$0.ids.contains(0) })
-    #expect(try Sampler.sample(m, options: o) == a)
+    #expect(try Sampler.sample(m, options: o, members: members) == a)
     o.count = 1
-    #expect(try Sampler.sample(m, options: o)[0] == a[0])  // melody 0 does not depend on count
+    #expect(try Sampler.sample(m, options: o, members: members)[0] == a[0])  // melody 0 does not depend on count
     o.count = 3; o.seed = 8
-    #expect(try Sampler.sample(m, options: o) != a)
+    #expect(try Sampler.sample(m, options: o, members: members) != a)
     #expect(a[0].offsets.allSatisfy { $0 >= 0 })
   }
 
@@ -96,37 +46,93 @@ import Testing
     }
   }
 
-  @Test(arguments: [1, 13, 16, 37, 256])
-  func halfPrecisionGEMV(k: Int) {
-    let rows = 11, B = 3
-    let w = GradCheck.random(rows * k, seed: 30)
-    let x = GradCheck.random(B * k, seed: 31, scale: 2)
-    let wh = w.map { Float16($0) }
-    var y = [Float](repeating: 0, count: B * rows), split = y
-    HalfWeights.gemv(wh, rows: 0..<rows, k: k, x: x, ldx: k, B: B, y: &y, ldy: rows)
-    // Any row split and any B give the same bits.
-    split.withUnsafeMutableBufferPointer { s in
-      for r in [0..<4, 4..<5, 5..<rows] {
-        for b in 0..<B {
-          x.withUnsafeBufferPointer { xb in
-            HalfWeights.gemv(wh, rows: r, k: k, x: xb.baseAddress! + b * k, ldx: k, B: 1,
-                             y: s.baseAddress! + b * rows, ldy: rows)
-          }
+  /// One melody the plain way (the sampler's definition): binary16 row-major matrix–vector
+  /// products (`HalfKernels.gemvRowMajor`), the layers' own kernels one row at a time, and
+  /// `NucleusTests.referenceDraw`.
+  static func referenceMelody(_ m: GRUNet, options o: SampleOptions, melody b: Int) -> TokenSequence {
+    let H = m.config.hidden, V = m.config.vocabSize, L = m.config.layers, G = 3 * H
+    let P = m.params, lay = m.layout
+    func half(_ at: Int, _ n: Int) -> [Float16] {
+      (0..<n).map { Float16(min(65504, max(-65504, P[at + $0]))) }
+    }
+    let wih = lay.gru.map { half($0.wih, G * H) }, whh = lay.gru.map { half($0.whh, G * H) }
+    let cls = half(lay.cls, V * H)
+    var s = o.seed ^ (UInt64(b) &* 0x9E37_79B9_7F4A_7C15)
+    var rng = SeededRNG(seed: splitMix64(&s))
+    var h = [[Float]](repeating: [Float](repeating: 0, count: H), count: L)
+    var started = false
+    var logits = [Float](repeating: 0, count: V), pred: Float = 0
+    func step(_ tok: Int, _ off: Float) {
+      var x = [Float](repeating: 0, count: H), xn = x, mean: Float = 0, rstd: Float = 0
+      var t32 = Int32(tok), o32 = off
+      EmbeddingLayer.forward(out: &x, tok: &t32, offset: &o32, emb: P + lay.emb, offW: P + lay.offW,
+                             offB: P + lay.offB, N: 1, H: H)
+      LayerNormLayer.forward(out: &xn, mean: &mean, rstd: &rstd, x: x, w: P + lay.normW, b: P + lay.normB, N: 1, H: H)
+      var gh = [[Float]](repeating: [Float](repeating: 0, count: G), count: L)
+      if started { for l in 0..<L { HalfKernels.gemvRowMajor(whh[l], rows: 0..<G, k: H, x: h[l], ldx: H, B: 1, y: &gh[l], ldy: G) } }
+      var input = xn
+      for l in 0..<L {
+        var gi = [Float](repeating: 0, count: G), hn = [Float](repeating: 0, count: H), hNew = hn
+        HalfKernels.gemvRowMajor(wih[l], rows: 0..<G, k: H, x: input, ldx: H, B: 1, y: &gi, ldy: G)
+        h[l].withUnsafeBufferPointer { hp in
+          GateMath.forward(g: &gi, s: gh[l], bih: P + lay.gru[l].bih, bhh: P + lay.gru[l].bhh,
+                           hprev: started ? hp.baseAddress! : nil, hn: &hn, h: &hNew, H: H)
         }
+        h[l] = hNew; input = hNew
+      }
+      started = true
+      var a = [Float](repeating: 0, count: H), y = a
+      ReLULayer.forward(out: &a, x: input, n: H)
+      LayerNormLayer.forward(out: &y, mean: &mean, rstd: &rstd, x: a, w: P + lay.extW, b: P + lay.extB, N: 1, H: H)
+      HalfKernels.gemvRowMajor(cls, rows: 0..<V, k: H, x: y, ldx: H, B: 1, y: &logits, ldy: V)
+      pred = max(0, VectorMath.dot(y, P + lay.offHead, count: H))
+    }
+    var out = TokenSequence(ids: [], offsets: [])
+    if let p = o.prime, p.count > 0 {
+      for t in 0..<p.count { step(p.ids[t], p.offsets[t]) }
+    } else {
+      let tok = 1 + rng.int(below: V - 1), off = o.constantOffset ?? 0
+      out.ids.append(tok); out.offsets.append(off)
+      if o.length > 1 { step(tok, off) }
+    }
+    while out.count < o.length {
+      let tok = NucleusTests.referenceDraw(logits, temperature: o.temperature, topP: o.topP, rng: &rng)
+      let off = o.constantOffset ?? pred
+      out.ids.append(tok); out.offsets.append(off)
+      if out.count < o.length { step(tok, off) }
+    }
+    return out
+  }
+
+  @Test(arguments: [(9, 8, 2), (11, 12, 1), (37, 40, 3), (360, 64, 2)])
+  func melodiesAreTheReferenceMelodiesOnAnyNumberOfThreads(V: Int, H: Int, L: Int) throws {
+    let m = Self.model(V: V, H: H, L: L, seed: UInt64(V + H))
+    var options: [SampleOptions] = []
+    for (topP, temperature, count) in [(0.6, 1, 1), (0.95, 0.8, 3), (1, 1.3, 2), (0, 1, 2)] as [(Float, Float, Int)] {
+      var o = SampleOptions()
+      o.length = 24; o.topP = topP; o.temperature = temperature; o.count = count; o.seed = UInt64(count * 10 + V)
+      options.append(o)
+    }
+    options[1].prime = TokenSequence(ids: [1, V - 1, 2], offsets: [0, 0.25, 1])
+    options[2].constantOffset = 0.5
+    for o in options {
+      let want = (0..<o.count).map { Self.referenceMelody(m, options: o, melody: $0) }
+      for members in [1, 2] {
+        let got = try Sampler.sample(m, options: o, members: members)
+        #expect(got == want, "V \(V) H \(H) L \(L) top-p \(o.topP) count \(o.count) members \(members)")
       }
     }
-    #expect(y == split)
-    for b in 0..<B {
-      for r in 0..<rows {
-        var exact = 0.0, bound = 0.0
-        for p in 0..<k {
-          exact += Double(w[r * k + p]) * Double(x[b * k + p])
-          bound += abs(Double(w[r * k + p]) * Double(x[b * k + p]))
-        }
-        // binary16 rounding (2^-11 relative) plus Float accumulation.
-        #expect(abs(Double(y[b * rows + r]) - exact) <= bound * 6e-4 + 1e-6)
-      }
-    }
+  }
+
+  @Test func lengthsZeroAndOne() throws {
+    let m = Self.model()
+    var o = SampleOptions()
+    o.length = 0; o.count = 2
+    #expect(try Sampler.sample(m, options: o, members: 2).allSatisfy { $0.count == 0 })
+    o.length = 1
+    let one = try Sampler.sample(m, options: o, members: 2)
+    #expect(one.allSatisfy { $0.count == 1 && $0.offsets == [0] })
+    #expect(one == (0..<2).map { Self.referenceMelody(m, options: o, melody: $0) })
   }
 
   @Test func badOptionsAreErrors() {

@@ -33,17 +33,20 @@ public enum Nucleus {
     if topP <= 0 || V == 2 { return argmax(logits, V: V) }
     let k = keep(logits, V: V, temperature: temperature, topP: topP, probs: probs, keys: keys)
     var total: Float = 0
-    for i in 0..<k.count { total += probs[id(k.keys[i])] }
+    for i in 0..<k.count { total += prob(k.keys[i]) }
     let u = rng.uniform() * total
     var c: Float = 0
     for i in 0..<k.count {
-      c += probs[id(k.keys[i])]
+      c += prob(k.keys[i])
       if u < c { return id(k.keys[i]) }
     }
     return id(k.keys[k.count - 1])
   }
 
   @inline(__always) static func id(_ key: UInt64) -> Int { Int((key & 0xFFFF_FFFF) ^ 0xFFFF_FFFF) }
+
+  /// The probability a key carries (the same bits as `probs[id(key)]`).
+  @inline(__always) static func prob(_ key: UInt64) -> Float { Float(bitPattern: UInt32(truncatingIfNeeded: key >> 32)) }
 
   /// Greedy choice among ids 1..<V.
   static func argmax(_ l: UnsafePointer<Float>, V: Int) -> Int {
@@ -54,6 +57,11 @@ public enum Nucleus {
 
   /// Fills `probs[1..<V]` with softmax(l/temperature) and `keys` with the kept ids sorted by
   /// probability (descending, ties by id ascending). Key = prob bits << 32 | ~id.
+  ///
+  /// Only the kept prefix is sorted: the keys are distributed into buckets of probability bit
+  /// patterns (descending ranges, `bucketedKeys`), and buckets are sorted one at a time while the
+  /// cumulative probability, summed in sorted order, has not reached `topP`. The kept ids and the
+  /// order of that sum are exactly those of a full sort.
   private static func keep(_ l: UnsafePointer<Float>, V: Int, temperature: Float, topP: Float,
                            probs: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<UInt64>)
     -> (keys: UnsafeMutablePointer<UInt64>, count: Int)
@@ -70,19 +78,77 @@ public enum Nucleus {
     probs[0] = 0
     VectorMath.map(l + 1, probs + 1, V - 1) { VectorMath.exp(($0 - mx) * invT) }
     let inv = 1 / VectorMath.sum(probs + 1, count: V - 1)
-    for j in 1..<V {
-      probs[j] *= inv
-      keys[j - 1] = UInt64(probs[j].bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: ~j))
-    }
     let n = V - 1
-    radixSortDescending(keys, n)
-    if topP >= 1 { return (keys, n) }
-    var c: Float = 0
-    for i in 0..<n {
-      c += probs[id(keys[i])]
-      if c >= topP { return (keys, i + 1) }
+    return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { src in
+      let src = src.baseAddress!
+      var hiMax: UInt32 = 0, hiMin = UInt32.max
+      for j in 1..<V {
+        probs[j] *= inv
+        let bits = probs[j].bitPattern
+        hiMax = max(hiMax, bits); hiMin = min(hiMin, bits)
+        src[j - 1] = UInt64(bits) << 32 | UInt64(UInt32(truncatingIfNeeded: ~j))
+      }
+      // topP >= 1 keeps everything (even if rounding lets the running sum reach 1 early).
+      let all = topP >= 1
+      return bucketedKeys(src, n, hiMax: hiMax, hiMin: hiMin, into: keys) { c, key in
+        c += prob(key)
+        return !all && c >= topP
+      }
     }
-    return (keys, n)
+  }
+
+  /// Buckets of `bucketedKeys`: at most this many.
+  static let maxBuckets = 512
+
+  /// Writes `src[0..<n]` sorted descending (by the whole key) into the front of `out`, but only
+  /// as far as needed: buckets of the upper 32 bits (descending ranges of `2^shift` patterns
+  /// between `hiMax` and `hiMin`, which must bound them) are filled by a counting pass, then
+  /// sorted one by one in order, calling `stop(&acc, key)` on each key in sorted order until it
+  /// returns true. Returns `(out, count)`: `out[0..<count]` equal the first `count` keys of the
+  /// full descending sort; `count` is where `stop` first returned true (inclusive), else `n`.
+  static func bucketedKeys(
+    _ src: UnsafePointer<UInt64>, _ n: Int, hiMax: UInt32, hiMin: UInt32, into out: UnsafeMutablePointer<UInt64>,
+    stop: (inout Float, UInt64) -> Bool
+  ) -> (keys: UnsafeMutablePointer<UInt64>, count: Int) {
+    if n == 0 { return (out, 0) }
+    let range = hiMax &- hiMin
+    var shift: UInt32 = 0
+    while range >> shift >= UInt32(maxBuckets) { shift += 1 }
+    let nb = Int(range >> shift) + 1
+    return withUnsafeTemporaryAllocation(of: Int32.self, capacity: nb + 1) { startBuf in
+      let start = startBuf.baseAddress!
+      start.update(repeating: 0, count: nb + 1)
+      for i in 0..<n { start[Int((hiMax &- UInt32(truncatingIfNeeded: src[i] >> 32)) >> shift) + 1] += 1 }
+      for b in 0..<nb { start[b + 1] += start[b] }
+      // Scatter (stable); afterwards bucket b is out[start[b] ..< start[b + 1]].
+      withUnsafeTemporaryAllocation(of: Int32.self, capacity: nb) { fillBuf in
+        let fill = fillBuf.baseAddress!
+        fill.update(from: start, count: nb)
+        for i in 0..<n {
+          let b = Int((hiMax &- UInt32(truncatingIfNeeded: src[i] >> 32)) >> shift)
+          out[Int(fill[b])] = src[i]
+          fill[b] += 1
+        }
+      }
+      var acc: Float = 0
+      for b in 0..<nb {
+        let lo = Int(start[b]), hi = Int(start[b + 1])
+        if hi - lo > 1 { sortDescending(out + lo, hi - lo) }
+        for i in lo..<hi where stop(&acc, out[i]) { return (out, i + 1) }
+      }
+      return (out, n)
+    }
+  }
+
+  /// Sorts `keys[0..<n]` descending: insertion sort for short runs, else `radixSortDescending`.
+  static func sortDescending(_ keys: UnsafeMutablePointer<UInt64>, _ n: Int) {
+    if n > 32 { radixSortDescending(keys, n); return }
+    for i in 1..<max(n, 1) {
+      let k = keys[i]
+      var j = i
+      while j > 0 && keys[j - 1] < k { keys[j] = keys[j - 1]; j -= 1 }
+      keys[j] = k
+    }
   }
 
   /// Sorts `keys[0..<n]` in descending order (LSD radix sort on the upper 32 bits, 4 passes of 8

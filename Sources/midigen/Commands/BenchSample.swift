@@ -4,7 +4,8 @@ import NN
 /// `midigen bench sample [--hidden H] [--layers L] [--vocab V] [--length N] [--runs N] [--top-p P] [--threads N]`
 ///
 /// Times `Sampler.sample` for one melody (batch 1) from a fresh GRUNet: one warm-up run, then N runs;
-/// prints the median tokens/s.
+/// prints the median tokens/s, and a digest of the generated melodies (to check that a faster build
+/// samples exactly the same events).
 func benchSample(_ argv: [String]) -> Int32 {
   do {
     let args = try Args(argv, valued: ["hidden", "layers", "vocab", "length", "runs", "top-p", "threads", "count"])
@@ -29,11 +30,17 @@ func benchSample(_ argv: [String]) -> Int32 {
     o.length = length; o.topP = topP; o.count = count
     _ = try Sampler.sample(model, options: o)
     var times: [Double] = []
+    var digest: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a over every generated id and offset
     for r in 0..<runs {
       o.seed = UInt64(r + 1)
       let t0 = DispatchTime.now().uptimeNanoseconds
-      _ = try Sampler.sample(model, options: o)
+      let melodies = try Sampler.sample(model, options: o)
       times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+      for m in melodies {
+        for (id, off) in zip(m.ids, m.offsets) {
+          for v in [UInt64(id), UInt64(off.bitPattern)] { digest = (digest ^ v) &* 0x100_0000_01B3 }
+        }
+      }
     }
     times.sort()
     let med = times[times.count / 2]
@@ -41,6 +48,7 @@ func benchSample(_ argv: [String]) -> Int32 {
       + "threads \(threads)")
     print(String(format: "  %.0f tokens/s (median of %d runs: %.2f ms per melody; min %.2f, max %.2f)",
                  Double(length * count) / med, runs, med * 1e3, times[0] * 1e3, times[times.count - 1] * 1e3))
+    print(String(format: "  melodies digest %016llx (seeds 1...%d; identical output gives the same digest)", digest, runs))
     return 0
   } catch {
     printError("midigen bench sample: \(error)")
