@@ -8,8 +8,9 @@ import Synchronization
 /// `run(members:)` calls `body(member)` on `members` threads at once (member 0 is the caller) and
 /// returns when all have finished; inside, `member.barrier()` waits until every member has reached
 /// it. Jobs from several threads run one after another (a one-member job runs inline at once).
-/// Workers spin briefly between jobs and barriers (microseconds), then sleep, so an idle team costs
-/// nothing. Work must be partitioned by `member` into disjoint outputs computed in a fixed order, so
+/// Waiting threads (idle workers, members at a barrier, the caller at the end of a job) spin for a
+/// while, then sleep on a condition variable, so an idle team costs nothing and a machine shared
+/// with other work (more runnable threads than cores) does not burn its time slices spinning. Work must be partitioned by `member` into disjoint outputs computed in a fixed order, so
 /// results do not depend on the number of members.
 final class Team: @unchecked Sendable {
   /// The process-wide team (grows to the largest `members` asked for).
@@ -25,8 +26,10 @@ final class Team: @unchecked Sendable {
   private var body: ((Member) -> Void)?
   private var workers = 0
 
-  /// Spin iterations before a waiting worker sleeps (about a millisecond).
-  private static let spinLimit = 200_000
+  /// Checks before an idle worker sleeps (about a millisecond) and before a member waiting at a
+  /// barrier or the end of a job sleeps (tens of microseconds: a GRU step takes hundreds).
+  private static let idleSpins = 200_000
+  private static let barrierSpins = 20_000
 
   /// One member's view of a running job.
   struct Member {
@@ -54,13 +57,10 @@ final class Team: @unchecked Sendable {
       finished.store(0, ordering: .relaxed)
       arrived.store(0, ordering: .relaxed)
       let gen = launched.load(ordering: .relaxed) >> 16
-      // Sequentially consistent with the worker's `sleepers.add` then `launched.load`: either the
-      // worker sees the new job or this sees the sleeper (and wakes it under the lock).
       launched.store((gen + 1) << 16 | members, ordering: .sequentiallyConsistent)
-      if sleepers.load(ordering: .sequentiallyConsistent) > 0 { wake.lock(); wake.broadcast(); wake.unlock() }
+      notify()
       escaped(Member(index: 0, count: members, team: self))
-      var spins = 0
-      while finished.load(ordering: .acquiring) < members - 1 { Team.pause(&spins) }
+      wait(spins: Team.barrierSpins) { finished.load(ordering: .sequentiallyConsistent) >= members - 1 }
       self.body = nil
     }
   }
@@ -69,10 +69,10 @@ final class Team: @unchecked Sendable {
     let gen = released.load(ordering: .acquiring)
     if arrived.add(1, ordering: .acquiringAndReleasing).newValue == n {
       arrived.store(0, ordering: .relaxed)
-      released.add(1, ordering: .releasing)
+      released.add(1, ordering: .sequentiallyConsistent)
+      notify()
     } else {
-      var spins = 0
-      while released.load(ordering: .acquiring) == gen { Team.pause(&spins) }
+      wait(spins: Team.barrierSpins) { released.load(ordering: .sequentiallyConsistent) != gen }
     }
   }
 
@@ -87,20 +87,13 @@ final class Team: @unchecked Sendable {
   private func workerLoop(index: Int, seen start: Int) {
     var seen = start
     while true {
-      var spins = 0
-      while launched.load(ordering: .acquiring) == seen {
-        spins += 1
-        if spins < Team.spinLimit { continue }
-        wake.lock()
-        sleepers.add(1, ordering: .sequentiallyConsistent)
-        while launched.load(ordering: .sequentiallyConsistent) == seen { wake.wait() }
-        sleepers.subtract(1, ordering: .acquiringAndReleasing)
-        wake.unlock()
-      }
+      let last = seen
+      wait(spins: Team.idleSpins) { launched.load(ordering: .sequentiallyConsistent) != last }
       seen = launched.load(ordering: .acquiring)
       if index < seen & 0xFFFF {
         callBody(index, of: seen & 0xFFFF)  // drops its reference to the job before reporting it finished
-        finished.add(1, ordering: .releasing)
+        finished.add(1, ordering: .sequentiallyConsistent)
+        notify()
       }
     }
   }
@@ -108,10 +101,27 @@ final class Team: @unchecked Sendable {
   @inline(never)
   private func callBody(_ member: Int, of count: Int) { body?(Member(index: member, count: count, team: self)) }
 
-  /// Busy-wait step: yields the CPU now and then so a descheduled member can run.
+  /// Returns once `done()` holds: checks it `spins` times, then sleeps until a `notify()`.
+  /// Whoever makes `done()` true must change the state with a sequentially consistent store and then
+  /// call `notify()`: either this sees the change, or that sees this sleeper and wakes it under the lock.
   @inline(__always)
-  private static func pause(_ spins: inout Int) {
-    spins += 1
-    if spins & 1023 == 0 { sched_yield() }
+  private func wait(spins: Int, until done: () -> Bool) {
+    var n = 0
+    while !done() {
+      n += 1
+      if n < spins { continue }
+      wake.lock()
+      sleepers.add(1, ordering: .sequentiallyConsistent)
+      while !done() { wake.wait() }
+      sleepers.subtract(1, ordering: .sequentiallyConsistent)
+      wake.unlock()
+      return
+    }
+  }
+
+  /// Wakes every sleeping waiter (cheap when none sleeps).
+  @inline(__always)
+  private func notify() {
+    if sleepers.load(ordering: .sequentiallyConsistent) > 0 { wake.lock(); wake.broadcast(); wake.unlock() }
   }
 }
