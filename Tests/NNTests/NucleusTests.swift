@@ -27,11 +27,10 @@ import Testing
   @Test func drawsFollowTheKeptDistribution() {
     var rng = SeededRNG(seed: 11)
     var counts = [Int](repeating: 0, count: 5)
-    var probs = [Float](repeating: 0, count: 5)
-    var keys = [UInt64](repeating: 0, count: 5)
+    let scratch = Nucleus.Scratch(V: 5)
     let n = 20_000
     for _ in 0..<n {
-      counts[Nucleus.draw(logits, V: 5, temperature: 1, topP: 0.95, rng: &rng, probs: &probs, keys: &keys)] += 1
+      counts[Nucleus.draw(logits, V: 5, temperature: 1, topP: 0.95, rng: &rng, scratch: scratch)] += 1
     }
     let kept = Nucleus.distribution(logits: logits, temperature: 1, topP: 0.95)
     #expect(kept.map(\.id) == [1, 2, 3])
@@ -76,11 +75,12 @@ import Testing
       let hiMax = src.map { UInt32($0 >> 32) }.max() ?? 0, hiMin = src.map { UInt32($0 >> 32) }.min() ?? 0
       for stopAt in [0, 1, n / 3, n - 1, n + 5] where stopAt >= 0 {
         var out = [UInt64](repeating: 0, count: max(n, 1))
+        var start = [Int32](repeating: -1, count: Nucleus.maxBuckets + 1), fill = start
         var seen = 0
         let count = src.withUnsafeBufferPointer { s in
           out.withUnsafeMutableBufferPointer { o in
             Nucleus.bucketedKeys(s.baseAddress ?? UnsafePointer(o.baseAddress!), n, hiMax: hiMax, hiMin: hiMin,
-                                 into: o.baseAddress!) { _, key in
+                                 into: o.baseAddress!, start: &start, fill: &fill) { _, key in
               #expect(key == sorted[seen]); seen += 1
               return seen > stopAt
             }.count
@@ -136,12 +136,12 @@ import Testing
           var l = (0..<V).map { _ in gen.normal() * scale }
           if trial % 3 == 1 { l = l.map { ($0 * 4).rounded() / 4 } }  // ties
           if trial % 4 == 2 { l[1 + gen.int(below: V - 1)] = 1e30; l[gen.int(below: V)] = -1e30 }
-          var probs = [Float](repeating: 0, count: V), keys = [UInt64](repeating: 0, count: V)
+          let scratch = Nucleus.Scratch(V: V)
           for (t, topP) in [(1, 0.6), (0.7, 0.95), (1.5, 1), (1, 0.1), (1, 0)] as [(Float, Float)] {
             let seed = gen.next()
             var a = SeededRNG(seed: seed), b = SeededRNG(seed: seed)
             for _ in 0..<4 {
-              let got = Nucleus.draw(l, V: V, temperature: t, topP: topP, rng: &a, probs: &probs, keys: &keys)
+              let got = Nucleus.draw(l, V: V, temperature: t, topP: topP, rng: &a, scratch: scratch)
               let want = Self.referenceDraw(l, temperature: t, topP: topP, rng: &b)
               #expect(got == want, "V \(V) scale \(scale) trial \(trial) T \(t) top-p \(topP)")
             }

@@ -9,29 +9,42 @@ public enum Nucleus {
   /// The kept (id, renormalised probability) pairs, most likely first (`topP == 0`: the argmax
   /// alone, with probability 1).
   public static func distribution(logits: [Float], temperature: Float, topP: Float) -> [(id: Int, p: Float)] {
-    var scratch = [UInt64](repeating: 0, count: logits.count)
-    var probs = [Float](repeating: 0, count: logits.count)
+    let scratch = Scratch(V: logits.count)
     return logits.withUnsafeBufferPointer { l in
-      scratch.withUnsafeMutableBufferPointer { s in
-        probs.withUnsafeMutableBufferPointer { pr in
-          let k = keep(l.baseAddress!, V: logits.count, temperature: temperature, topP: topP,
-                       probs: pr.baseAddress!, keys: s.baseAddress!)
-          var total: Float = 0
-          for i in 0..<k.count { total += pr[id(k.keys[i])] }
-          return (0..<k.count).map { i in
-            let j = id(k.keys[i])
-            return (j, pr[j] / total)
-          }
-        }
-      }
+      let k = keep(l.baseAddress!, V: logits.count, temperature: temperature, topP: topP, scratch: scratch)
+      var total: Float = 0
+      for i in 0..<k.count { total += prob(k.keys[i]) }
+      return (0..<k.count).map { i in (id(k.keys[i]), prob(k.keys[i]) / total) }
     }
   }
 
-  /// Draws one id from `logits` (V floats). `probs` (V) and `keys` (V) are scratch.
+  /// Reusable buffers for `draw` over up to `V` logits (one per thread).
+  final class Scratch {
+    let V: Int
+    /// Softmax probabilities [V] (index 0, `<PAD>`, is 0).
+    let probs: UnsafeMutablePointer<Float>
+    /// Keys as built [V] and sorted [V].
+    let src: UnsafeMutablePointer<UInt64>, keys: UnsafeMutablePointer<UInt64>
+    /// Bucket starts [maxBuckets + 1] and fill positions [maxBuckets] for `bucketedKeys`.
+    let start: UnsafeMutablePointer<Int32>, fill: UnsafeMutablePointer<Int32>
+
+    init(V: Int) {
+      self.V = V
+      probs = .allocate(capacity: V); probs.initialize(repeating: 0, count: V)
+      src = .allocate(capacity: V); src.initialize(repeating: 0, count: V)
+      keys = .allocate(capacity: V); keys.initialize(repeating: 0, count: V)
+      start = .allocate(capacity: maxBuckets + 1); start.initialize(repeating: 0, count: maxBuckets + 1)
+      fill = .allocate(capacity: maxBuckets); fill.initialize(repeating: 0, count: maxBuckets)
+    }
+
+    deinit { probs.deallocate(); src.deallocate(); keys.deallocate(); start.deallocate(); fill.deallocate() }
+  }
+
+  /// Draws one id from `logits` (V floats, `V <= scratch.V`).
   static func draw(_ logits: UnsafePointer<Float>, V: Int, temperature: Float, topP: Float,
-                   rng: inout SeededRNG, probs: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<UInt64>) -> Int {
+                   rng: inout SeededRNG, scratch: Scratch) -> Int {
     if topP <= 0 || V == 2 { return argmax(logits, V: V) }
-    let k = keep(logits, V: V, temperature: temperature, topP: topP, probs: probs, keys: keys)
+    let k = keep(logits, V: V, temperature: temperature, topP: topP, scratch: scratch)
     var total: Float = 0
     for i in 0..<k.count { total += prob(k.keys[i]) }
     let u = rng.uniform() * total
@@ -62,10 +75,10 @@ public enum Nucleus {
   /// patterns (descending ranges, `bucketedKeys`), and buckets are sorted one at a time while the
   /// cumulative probability, summed in sorted order, has not reached `topP`. The kept ids and the
   /// order of that sum are exactly those of a full sort.
-  private static func keep(_ l: UnsafePointer<Float>, V: Int, temperature: Float, topP: Float,
-                           probs: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<UInt64>)
+  private static func keep(_ l: UnsafePointer<Float>, V: Int, temperature: Float, topP: Float, scratch: Scratch)
     -> (keys: UnsafeMutablePointer<UInt64>, count: Int)
   {
+    let probs = scratch.probs, keys = scratch.keys, src = scratch.src
     if topP <= 0 {
       let a = argmax(l, V: V)
       probs[a] = 1
@@ -78,22 +91,26 @@ public enum Nucleus {
     probs[0] = 0
     VectorMath.map(l + 1, probs + 1, V - 1) { VectorMath.exp(($0 - mx) * invT) }
     let inv = 1 / VectorMath.sum(probs + 1, count: V - 1)
-    let n = V - 1
-    return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { src in
-      let src = src.baseAddress!
-      var hiMax: UInt32 = 0, hiMin = UInt32.max
-      for j in 1..<V {
-        probs[j] *= inv
-        let bits = probs[j].bitPattern
-        hiMax = max(hiMax, bits); hiMin = min(hiMin, bits)
-        src[j - 1] = UInt64(bits) << 32 | UInt64(UInt32(truncatingIfNeeded: ~j))
-      }
-      // topP >= 1 keeps everything (even if rounding lets the running sum reach 1 early).
-      let all = topP >= 1
-      return bucketedKeys(src, n, hiMax: hiMax, hiMin: hiMin, into: keys) { c, key in
-        c += prob(key)
-        return !all && c >= topP
-      }
+    var hiMax: UInt32 = 0, hiMin = UInt32.max, top = 0
+    for j in 1..<V {
+      probs[j] *= inv
+      let bits = probs[j].bitPattern
+      if bits > hiMax { hiMax = bits; top = j }
+      hiMin = min(hiMin, bits)
+      src[j - 1] = UInt64(bits) << 32 | UInt64(UInt32(truncatingIfNeeded: ~j))
+    }
+    // topP >= 1 keeps everything (even if rounding lets the running sum reach 1 early).
+    let all = topP >= 1
+    // The most likely id alone (the first of the sorted order: ties go to the lowest id) often
+    // reaches topP: then nothing needs sorting.
+    if !all && Float(bitPattern: hiMax) >= topP {
+      keys[0] = src[max(top, 1) - 1]
+      return (keys, 1)
+    }
+    return bucketedKeys(src, V - 1, hiMax: hiMax, hiMin: hiMin, into: keys, start: scratch.start,
+                        fill: scratch.fill) { c, key in
+      c += prob(key)
+      return !all && c >= topP
     }
   }
 
@@ -106,38 +123,37 @@ public enum Nucleus {
   /// sorted one by one in order, calling `stop(&acc, key)` on each key in sorted order until it
   /// returns true. Returns `(out, count)`: `out[0..<count]` equal the first `count` keys of the
   /// full descending sort; `count` is where `stop` first returned true (inclusive), else `n`.
+  /// `start` (`maxBuckets + 1`) and `fill` (`maxBuckets`) are scratch.
+  @inline(__always)
   static func bucketedKeys(
     _ src: UnsafePointer<UInt64>, _ n: Int, hiMax: UInt32, hiMin: UInt32, into out: UnsafeMutablePointer<UInt64>,
-    stop: (inout Float, UInt64) -> Bool
+    start: UnsafeMutablePointer<Int32>, fill: UnsafeMutablePointer<Int32>, stop: (inout Float, UInt64) -> Bool
   ) -> (keys: UnsafeMutablePointer<UInt64>, count: Int) {
     if n == 0 { return (out, 0) }
     let range = hiMax &- hiMin
     var shift: UInt32 = 0
     while range >> shift >= UInt32(maxBuckets) { shift += 1 }
     let nb = Int(range >> shift) + 1
-    return withUnsafeTemporaryAllocation(of: Int32.self, capacity: nb + 1) { startBuf in
-      let start = startBuf.baseAddress!
-      start.update(repeating: 0, count: nb + 1)
-      for i in 0..<n { start[Int((hiMax &- UInt32(truncatingIfNeeded: src[i] >> 32)) >> shift) + 1] += 1 }
-      for b in 0..<nb { start[b + 1] += start[b] }
-      // Scatter (stable); afterwards bucket b is out[start[b] ..< start[b + 1]].
-      withUnsafeTemporaryAllocation(of: Int32.self, capacity: nb) { fillBuf in
-        let fill = fillBuf.baseAddress!
-        fill.update(from: start, count: nb)
-        for i in 0..<n {
-          let b = Int((hiMax &- UInt32(truncatingIfNeeded: src[i] >> 32)) >> shift)
-          out[Int(fill[b])] = src[i]
-          fill[b] += 1
-        }
-      }
-      var acc: Float = 0
-      for b in 0..<nb {
-        let lo = Int(start[b]), hi = Int(start[b + 1])
-        if hi - lo > 1 { sortDescending(out + lo, hi - lo) }
-        for i in lo..<hi where stop(&acc, out[i]) { return (out, i + 1) }
-      }
-      return (out, n)
+    @inline(__always) func bucket(_ key: UInt64) -> Int {
+      Int((hiMax &- UInt32(truncatingIfNeeded: key >> 32)) >> shift)
     }
+    start.update(repeating: 0, count: nb + 1)
+    for i in 0..<n { start[bucket(src[i]) + 1] += 1 }
+    for b in 0..<nb { start[b + 1] += start[b] }
+    // Scatter (stable); afterwards bucket b is out[start[b] ..< start[b + 1]].
+    fill.update(from: start, count: nb)
+    for i in 0..<n {
+      let b = bucket(src[i])
+      out[Int(fill[b])] = src[i]
+      fill[b] += 1
+    }
+    var acc: Float = 0
+    for b in 0..<nb {
+      let lo = Int(start[b]), hi = Int(start[b + 1])
+      if hi - lo > 1 { sortDescending(out + lo, hi - lo) }
+      for i in lo..<hi where stop(&acc, out[i]) { return (out, i + 1) }
+    }
+    return (out, n)
   }
 
   /// Sorts `keys[0..<n]` descending: insertion sort for short runs, else `radixSortDescending`.

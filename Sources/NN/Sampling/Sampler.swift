@@ -86,7 +86,7 @@ public enum Sampler {
       while t < N {
         for b in 0..<B {
           let id = Nucleus.draw(state.logits + b * V, V: V, temperature: o.temperature, topP: o.topP,
-                                rng: &rngs[b], probs: lane.probs, keys: lane.keys)
+                                rng: &rngs[b], scratch: lane.nucleus)
           lane.tok[b] = Int32(id)
           lane.off[b] = o.constantOffset ?? lane.pred[b]
           if record { ids[b * N + t] = lane.tok[b]; offs[b * N + t] = lane.off[b] }

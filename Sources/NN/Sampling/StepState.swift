@@ -40,25 +40,25 @@ final class StepState {
     let y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>
     /// Predicted offsets [B] of the last step.
     let pred: UnsafeMutablePointer<Float>
-    /// Scratch for `Nucleus.draw` [V].
-    let probs: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<UInt64>
+    /// Scratch for `Nucleus.draw`.
+    let nucleus: Nucleus.Scratch
     /// Steps done.
     var steps = 0
 
     init(B: Int, H: Int, V: Int) {
       tok = .allocate(capacity: B); tok.initialize(repeating: 0, count: B)
-      keys = .allocate(capacity: V); keys.initialize(repeating: 0, count: V)
+      nucleus = Nucleus.Scratch(V: V)
       func f(_ n: Int) -> UnsafeMutablePointer<Float> {
         let p = UnsafeMutablePointer<Float>.allocate(capacity: n); p.initialize(repeating: 0, count: n)
         return p
       }
       off = f(B); x = f(B * H); xn = f(B * H); a = f(B * H); y = f(B * H); mean = f(B); rstd = f(B)
-      pred = f(B); probs = f(V)
+      pred = f(B)
     }
 
     deinit {
-      tok.deallocate(); keys.deallocate()
-      for p in [off, x, xn, a, y, mean, rstd, pred, probs] { p.deallocate() }
+      tok.deallocate()
+      for p in [off, x, xn, a, y, mean, rstd, pred] { p.deallocate() }
     }
   }
 
