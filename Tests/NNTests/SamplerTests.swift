@@ -104,7 +104,9 @@ import Testing
     return out
   }
 
-  @Test(arguments: [(9, 8, 2), (11, 12, 1), (37, 40, 3), (360, 64, 2)])
+  // (V, H, L): with two members the lead owns no layer-0 units in the small models, 56 of 128 in
+  // the last one.
+  @Test(arguments: [(9, 8, 2), (11, 12, 1), (37, 40, 3), (360, 64, 2), (9, 128, 2)])
   func melodiesAreTheReferenceMelodiesOnAnyNumberOfThreads(V: Int, H: Int, L: Int) throws {
     let m = Self.model(V: V, H: H, L: L, seed: UInt64(V + H))
     var options: [SampleOptions] = []
@@ -122,6 +124,18 @@ import Testing
         #expect(got == want, "V \(V) H \(H) L \(L) top-p \(o.topP) count \(o.count) members \(members)")
       }
     }
+  }
+
+  @Test func splitsCoverTheRowsAtMultiplesOfTheGroup() {
+    for (n, group, weights) in [(256, 8, [1.0, 1]), (256, 8, [0.4, 1]), (360, 4, [1, 1]), (12, 8, [1, 1]),
+                                (8, 8, [0, 8]), (100, 4, [1, 2, 3])] {
+      let r = StepState.split(n, group: group, weights: weights)
+      #expect(r.count == weights.count && r.first?.lowerBound == 0 && r.last?.upperBound == n)
+      for i in 1..<r.count { #expect(r[i].lowerBound == r[i - 1].upperBound && r[i].lowerBound % group == 0) }
+    }
+    let m = Self.model(V: 360, H: 256)
+    let st = StepState(m, B: 1, members: 2)
+    #expect(st.units0 == [0..<96, 96..<256] && st.units == [0..<128, 128..<256] && st.rows == [0..<180, 180..<360])
   }
 
   @Test func lengthsZeroAndOne() throws {

@@ -18,22 +18,40 @@ final class HalfWeights {
   let cls: HalfMatrix
   private var storage: [UnsafeMutablePointer<Float16>] = []
 
-  init(_ m: GRUNet) {
+  /// The matrices of `m`, packed now, or (`packNow == false`) by later `pack` calls.
+  init(_ m: GRUNet, packNow: Bool = true) {
     let H = m.config.hidden, V = m.config.vocabSize, L = m.config.layers
     self.H = H; self.V = V; self.L = L
     let lay = m.layout, P = m.params
     var list: [UnsafeMutablePointer<Float16>] = []
-    func half(_ src: UnsafePointer<Float>, rows: Int) -> HalfMatrix {
+    func half(rows: Int) -> HalfMatrix {
       let dst = UnsafeMutablePointer<Float16>.allocate(capacity: rows * H)
       list.append(dst)
-      let mat = HalfMatrix(w: dst, rows: rows, k: H)
-      mat.pack(src)
-      return mat
+      return HalfMatrix(w: dst, rows: rows, k: H)
     }
-    wih = lay.gru.map { g in (0..<3).map { half(P + g.wih + $0 * H * H, rows: H) } }
-    whh = lay.gru.map { g in (0..<3).map { half(P + g.whh + $0 * H * H, rows: H) } }
-    cls = half(P + lay.cls, rows: V)
+    wih = lay.gru.map { _ in (0..<3).map { _ in half(rows: H) } }
+    whh = lay.gru.map { _ in (0..<3).map { _ in half(rows: H) } }
+    cls = half(rows: V)
     storage = list
+    srcWih = lay.gru.map { UnsafePointer(P + $0.wih) }
+    srcWhh = lay.gru.map { UnsafePointer(P + $0.whh) }
+    srcCls = UnsafePointer(P + lay.cls)
+    if packNow { pack(units: 0..<H, rows: 0..<V) }
+  }
+
+  private let srcWih: [UnsafePointer<Float>], srcWhh: [UnsafePointer<Float>], srcCls: UnsafePointer<Float>
+
+  /// Packs the rows of hidden units `units` of every gate block and rows `rows` of `cls` from the
+  /// model's parameters. Threads may pack disjoint ranges (starting at multiples of 4) at once.
+  func pack(units: Range<Int>, rows: Range<Int>) {
+    let n = H * H
+    for l in 0..<L {
+      for g in 0..<3 {
+        wih[l][g].pack(srcWih[l] + g * n, rows: units)
+        whh[l][g].pack(srcWhh[l] + g * n, rows: units)
+      }
+    }
+    cls.pack(srcCls, rows: rows)
   }
 
   deinit { for p in storage { p.deallocate() } }
@@ -60,11 +78,11 @@ struct HalfMatrix {
     return base + 4 * k8 + j * (k - k8) + (p - k8)
   }
 
-  /// Fills the matrix from `src` [rows, k] (row-major Float), rounding to nearest binary16 with
-  /// magnitudes clamped to 65504 (NaN stays NaN).
-  func pack(_ src: UnsafePointer<Float>) {
+  /// Fills rows `range` (all by default) from `src` [rows, k] (row-major Float), rounding to nearest
+  /// binary16 with magnitudes clamped to 65504 (NaN stays NaN).
+  func pack(_ src: UnsafePointer<Float>, rows range: Range<Int>? = nil) {
     let k8 = k & ~7
-    for r in 0..<rows {
+    for r in range ?? 0..<rows {
       let s = src + r * k
       var p = 0
       while p < k8 {  // 8 columns never straddle a block of 16 or the block of 8

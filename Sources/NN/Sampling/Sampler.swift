@@ -57,42 +57,47 @@ public enum Sampler {
       return SeededRNG(seed: splitMix64(&s))
     }
     let state = StepState(model, B: B, members: members)
-    // Event t of melody b at [b * N + t]; written by member 0 only.
+    // Event t of melody b at [b * N + t].
     let ids = UnsafeMutablePointer<Int32>.allocate(capacity: B * N)
     let offs = UnsafeMutablePointer<Float>.allocate(capacity: B * N)
     defer { ids.deallocate(); offs.deallocate() }
     let prime = o.prime.flatMap { $0.count > 0 ? $0 : nil }
-    // Every member runs the same loop: it steps its share of the network and draws every melody's
-    // next event itself (from its own copies of the generators), so no member waits for another's
-    // draw; member 0 records the events.
+    let steps = prime.map { $0.count + N - 1 } ?? N - 1
+    let scratch = Nucleus.Scratch(V: V)
+    // The lead (member 0) chooses every input, draws the events (while the others compute their
+    // recurrent products) and records them; the others only step.
     Team.shared.run(members: members) { member in
+      state.prepare(member)
+      guard member.index == 0 else {
+        for _ in 0..<steps { state.step(member) }
+        return
+      }
       var rngs = seeded
-      let lane = state.lanes[member.index], record = member.index == 0
       var t = 0
       if let p = prime {
         for i in 0..<p.count {
-          for b in 0..<B { lane.tok[b] = Int32(p.ids[i]); lane.off[b] = p.offsets[i] }
-          state.step(member)
+          for b in 0..<B { state.tok[b] = Int32(p.ids[i]); state.off[b] = p.offsets[i] }
+          state.input(member); state.step(member)
         }
       } else {
         for b in 0..<B {
-          lane.tok[b] = Int32(1 + rngs[b].int(below: V - 1))
-          lane.off[b] = o.constantOffset ?? 0
-          if record { ids[b * N] = lane.tok[b]; offs[b * N] = lane.off[b] }
+          state.tok[b] = Int32(1 + rngs[b].int(below: V - 1))
+          state.off[b] = o.constantOffset ?? 0
+          ids[b * N] = state.tok[b]; offs[b * N] = state.off[b]
         }
         t = 1
-        if t < N { state.step(member) }
+        if t < N { state.input(member); state.step(member) }
       }
       while t < N {
         for b in 0..<B {
           let id = Nucleus.draw(state.logits + b * V, V: V, temperature: o.temperature, topP: o.topP,
-                                rng: &rngs[b], scratch: lane.nucleus)
-          lane.tok[b] = Int32(id)
-          lane.off[b] = o.constantOffset ?? lane.pred[b]
-          if record { ids[b * N + t] = lane.tok[b]; offs[b * N + t] = lane.off[b] }
+                                rng: &rngs[b], scratch: scratch)
+          state.tok[b] = Int32(id)
+          state.off[b] = o.constantOffset ?? state.pred[b]
+          ids[b * N + t] = state.tok[b]; offs[b * N + t] = state.off[b]
         }
         t += 1
-        if t < N { state.step(member) }
+        if t < N { state.input(member); state.step(member) }
       }
     }
     return (0..<B).map { b in
