@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// RIFF/WAVE encoding of mono 16-bit PCM audio.

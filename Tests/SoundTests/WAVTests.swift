@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Testing
 
@@ -56,7 +57,7 @@ import Testing
     #expect(bytes == WAV.encode([0.5], sampleRate: 8000))
     // No temporary files are left behind.
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["a.wav"])
-    #expect(throws: AtomicFileError.self) {
+    #expect(throws: AtomicFile.WriteError.self) {
       try WAV.write([0], sampleRate: 8000, to: dir.path + "/missing/x.wav")
     }
   }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 #if canImport(Glibc)
@@ -155,20 +156,12 @@ public enum Checkpoint {
     }
   }
 
-  /// Writes to a temporary file beside `path`, then renames it over `path`.
+  /// Writes to a temporary file beside `path`, then renames it over `path` (`AtomicFile`).
   static func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let dir = url.deletingLastPathComponent().path
-    let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())"
     do {
-      try data.write(to: URL(fileURLWithPath: tmp))
+      try AtomicFile.write([UInt8](data), to: path)
     } catch {
-      throw NNError.checkpoint(path: path, reason: "cannot write (\(error.localizedDescription))")
-    }
-    if rename(tmp, path) != 0 {
-      let reason = String(cString: strerror(errno))
-      unlink(tmp)
-      throw NNError.checkpoint(path: path, reason: "cannot rename temporary file into place (\(reason))")
+      throw NNError.checkpoint(path: path, reason: error.reason)
     }
   }
 }
