@@ -13,13 +13,13 @@ import Testing
     let m = Self.model()
     var o = SampleOptions()
     o.length = 20; o.count = 3; o.seed = 7
-    let a = try Sampler.sample(m, options: o, members: members)
+    let a = try Sampler.sample(m, options: o, members: members, plan: [members])
     #expect(a.count == 3 && a.allSatisfy { $0.count == 20 && !$0.ids.contains(0) })
-    #expect(try Sampler.sample(m, options: o, members: members) == a)
+    #expect(try Sampler.sample(m, options: o, members: members, plan: [members]) == a)
     o.count = 1
-    #expect(try Sampler.sample(m, options: o, members: members)[0] == a[0])  // melody 0 does not depend on count
+    #expect(try Sampler.sample(m, options: o, members: members, plan: [members])[0] == a[0])  // independent of count
     o.count = 3; o.seed = 8
-    #expect(try Sampler.sample(m, options: o, members: members) != a)
+    #expect(try Sampler.sample(m, options: o, members: members, plan: [members]) != a)
     #expect(a[0].offsets.allSatisfy { $0 >= 0 })
   }
 
@@ -40,7 +40,7 @@ import Testing
     ws.forward(m, B: 1, dropout: false, seed: 0)
     let st = StepState(m, B: 1)
     for (t, id) in [1, 2, 3].enumerated() {
-      st.step([Int32(id)], [[0, 0.5, 0.5][t]])
+      st.step(t, [Int32(id)], [[0, 0.5, 0.5][t]])
       for v in 0..<9 { #expect(abs(st.logits[v] - ws.logits[t * 9 + v]) < 2e-3) }
       #expect(abs(st.pred[0] - ws.pred[t]) < 2e-3)
     }
@@ -119,10 +119,11 @@ import Testing
     options[2].constantOffset = 0.5
     for o in options {
       let want = (0..<o.count).map { Self.referenceMelody(m, options: o, melody: $0) }
-      for members in [1, 2] {
-        let got = try Sampler.sample(m, options: o, members: members)
-        #expect(got == want, "V \(V) H \(H) L \(L) top-p \(o.topP) count \(o.count) members \(members)")
+      for (members, plan) in [(1, [1]), (2, [2]), (2, [2, 1, 1, 2])] {
+        let got = try Sampler.sample(m, options: o, members: members, plan: plan, segment: 5)
+        #expect(got == want, "V \(V) H \(H) L \(L) top-p \(o.topP) count \(o.count) teams \(plan)")
       }
+      #expect(try Sampler.sample(m, options: o, members: 2) == want)  // segments as the schedule chooses
     }
   }
 
@@ -135,16 +136,18 @@ import Testing
     }
     let m = Self.model(V: 360, H: 256)
     let st = StepState(m, B: 1, members: 2)
-    #expect(st.units0 == [0..<96, 96..<256] && st.units == [0..<128, 128..<256] && st.rows == [0..<180, 180..<360])
+    #expect(st.splits.count == 2 && st.splits[0].units0 == [0..<256] && st.splits[0].rows == [0..<360])
+    let two = st.splits[1]
+    #expect(two.units0 == [0..<96, 96..<256] && two.units == [0..<128, 128..<256] && two.rows == [0..<180, 180..<360])
   }
 
   @Test func lengthsZeroAndOne() throws {
     let m = Self.model()
     var o = SampleOptions()
     o.length = 0; o.count = 2
-    #expect(try Sampler.sample(m, options: o, members: 2).allSatisfy { $0.count == 0 })
+    #expect(try Sampler.sample(m, options: o, members: 2, plan: [2]).allSatisfy { $0.count == 0 })
     o.length = 1
-    let one = try Sampler.sample(m, options: o, members: 2)
+    let one = try Sampler.sample(m, options: o, members: 2, plan: [2])
     #expect(one.allSatisfy { $0.count == 1 && $0.offsets == [0] })
     #expect(one == (0..<2).map { Self.referenceMelody(m, options: o, melody: $0) })
   }

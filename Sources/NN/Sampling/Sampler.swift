@@ -37,8 +37,12 @@ public enum Sampler {
     return Parallel.threads > 1 && cores > 1 && halfs >= 1 << 16 ? 2 : 1
   }
 
-  /// `sample` on a team of `members` threads (the results do not depend on `members`).
-  static func sample(_ model: GRUNet, options o: SampleOptions, members: Int) throws -> [TokenSequence] {
+  /// `sample` with teams of at most `members` threads (the results do not depend on `members`):
+  /// each segment of `segment` steps runs on the team or on the caller alone as `TeamSchedule`
+  /// chooses, or (tests) with `plan[i % plan.count]` members for segment `i`.
+  static func sample(_ model: GRUNet, options o: SampleOptions, members: Int, plan: [Int]? = nil,
+                     segment: Int = TeamSchedule.segment) throws -> [TokenSequence]
+  {
     let V = model.config.vocabSize
     guard o.count >= 1 else { throw NNError.invalidInput("count must be at least 1") }
     guard o.length >= 0 else { throw NNError.invalidInput("length must be >= 0") }
@@ -52,54 +56,71 @@ public enum Sampler {
     if let p = o.prime { try Trainer.validate([p], vocabSize: V) }
     let B = o.count, N = o.length
     if N == 0 { return [TokenSequence](repeating: TokenSequence(ids: [], offsets: []), count: B) }
-    let seeded = (0..<B).map { b -> SeededRNG in
+    var rngs = (0..<B).map { b -> SeededRNG in
       var s = o.seed ^ (UInt64(b) &* 0x9E37_79B9_7F4A_7C15)
       return SeededRNG(seed: splitMix64(&s))
     }
     let state = StepState(model, B: B, members: members)
+    let scratch = Nucleus.Scratch(V: V)
     // Event t of melody b at [b * N + t].
     let ids = UnsafeMutablePointer<Int32>.allocate(capacity: B * N)
     let offs = UnsafeMutablePointer<Float>.allocate(capacity: B * N)
     defer { ids.deallocate(); offs.deallocate() }
-    let prime = o.prime.flatMap { $0.count > 0 ? $0 : nil }
-    let steps = prime.map { $0.count + N - 1 } ?? N - 1
-    let scratch = Nucleus.Scratch(V: V)
-    // The lead (member 0) chooses every input, draws the events (while the others compute their
-    // recurrent products) and records them; the others only step.
-    Team.shared.run(members: members) { member in
-      state.prepare(member)
-      guard member.index == 0 else {
-        for _ in 0..<steps { state.step(member) }
-        return
+    var t = 0  // events recorded
+    func draw() {
+      for b in 0..<B {
+        let id = Nucleus.draw(state.logits + b * V, V: V, temperature: o.temperature, topP: o.topP,
+                              rng: &rngs[b], scratch: scratch)
+        state.tok[b] = Int32(id)
+        state.off[b] = o.constantOffset ?? state.pred[b]
+        ids[b * N + t] = state.tok[b]; offs[b * N + t] = state.off[b]
       }
-      var rngs = seeded
-      var t = 0
-      if let p = prime {
-        for i in 0..<p.count {
-          for b in 0..<B { state.tok[b] = Int32(p.ids[i]); state.off[b] = p.offsets[i] }
-          state.input(member); state.step(member)
-        }
-      } else {
-        for b in 0..<B {
-          state.tok[b] = Int32(1 + rngs[b].int(below: V - 1))
-          state.off[b] = o.constantOffset ?? 0
-          ids[b * N] = state.tok[b]; offs[b * N] = state.off[b]
-        }
-        t = 1
-        if t < N { state.input(member); state.step(member) }
-      }
-      while t < N {
-        for b in 0..<B {
-          let id = Nucleus.draw(state.logits + b * V, V: V, temperature: o.temperature, topP: o.topP,
-                                rng: &rngs[b], scratch: scratch)
-          state.tok[b] = Int32(id)
-          state.off[b] = o.constantOffset ?? state.pred[b]
-          ids[b * N + t] = state.tok[b]; offs[b * N + t] = state.off[b]
-        }
-        t += 1
-        if t < N { state.input(member); state.step(member) }
-      }
+      t += 1
     }
+    // Steps: the primer's events, then every generated event but the last; without a primer the
+    // first event is drawn uniformly and is already the first step's input.
+    let prime = o.prime.flatMap { $0.count > 0 ? $0 : nil }
+    let P = prime?.count ?? 0, steps = P + N - 1
+    var pending = P == 0
+    if pending {
+      for b in 0..<B {
+        state.tok[b] = Int32(1 + rngs[b].int(below: V - 1))
+        state.off[b] = o.constantOffset ?? 0
+        ids[b * N] = state.tok[b]; offs[b * N] = state.off[b]
+      }
+      t = 1
+    }
+    /// The lead's choice of step `s`'s input (drawn while the others compute their recurrent
+    /// products), published to the team.
+    func lead(_ member: Team.Member, _ s: Int) {
+      if let p = prime, s < P {
+        for b in 0..<B { state.tok[b] = Int32(p.ids[s]); state.off[b] = p.offsets[s] }
+      } else if pending {
+        pending = false
+      } else {
+        draw()
+      }
+      state.input(member, step: s)
+    }
+    let key = [model.config.hidden, model.config.layers, V, B]
+    var schedule = TeamSchedule.load(key, most: members)
+    var s = 0, segments = 0
+    while s < steps {
+      let n = min(segment, steps - s), k = plan.map { min(members, $0[segments % $0.count]) } ?? schedule.next()
+      let first = s, start = DispatchTime.now().uptimeNanoseconds
+      Team.shared.run(members: k) { member in
+        if first == 0 { state.prepare(member) }
+        for i in first..<(first + n) {
+          if member.index == 0 { lead(member, i) }
+          state.step(member, step: i)
+        }
+      }
+      // (The first segment's time includes packing the weights.)
+      if first > 0 { schedule.record(members: k, perStep: Double(DispatchTime.now().uptimeNanoseconds - start) / Double(n)) }
+      s += n; segments += 1
+    }
+    TeamSchedule.save(key, schedule)
+    while t < N { draw() }
     return (0..<B).map { b in
       TokenSequence(ids: (0..<N).map { Int(ids[b * N + $0]) }, offsets: Array(UnsafeBufferPointer(start: offs + b * N, count: N)))
     }

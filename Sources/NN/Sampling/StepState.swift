@@ -36,20 +36,23 @@ final class StepState {
   /// predicted offsets [B] of the last step.
   let tok: UnsafeMutablePointer<Int32>, off: UnsafeMutablePointer<Float>, x: UnsafeMutablePointer<Float>
   let pred: UnsafeMutablePointer<Float>
-  /// Member `i`'s units of layer 0, of layers 1..<L, and rows of the logits.
-  let units0: [Range<Int>], units: [Range<Int>], rows: [Range<Int>]
-  /// Each member's scratch and step counter.
+  /// How a team of `c` members shares a step: `splits[c - 1]` (c = 1 ... members).
+  let splits: [Split]
+  /// Each member's scratch.
   let lanes: [Lane]
   /// Steps whose input the lead has published in `xn`.
   private let published = Atomic<Int>(0)
   private var mem: [UnsafeMutablePointer<Float>] = []
 
+  /// Member `i`'s units of layer 0, of layers 1..<L, and rows of the logits.
+  struct Split {
+    let units0: [Range<Int>], units: [Range<Int>], rows: [Range<Int>]
+  }
+
   /// One member's private part of the state.
   final class Lane {
     let a: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
     let mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>
-    /// Steps done.
-    var steps = 0
 
     init(B: Int, H: Int) {
       a = .allocate(capacity: B * H); a.initialize(repeating: 0, count: B * H)
@@ -79,18 +82,22 @@ final class StepState {
     mem = list
     tok = .allocate(capacity: B); tok.initialize(repeating: 0, count: B)
     lanes = (0..<members).map { _ in Lane(B: B, H: H) }
-    // The lead's extra work per step and melody (a draw ~10 ns per logit, the embedding ~4 ns per
-    // unit) is balanced by giving the others more layer-0 units (each costs 6 rows of W_ih0 and
-    // W_hh0, ~0.05 ns per weight).
-    let extra = members > 1 ? Double(10 * V + 4 * H) / (6 * 0.05 * Double(H)) : 0
-    let lead = max(0, Double(H) / Double(members) - extra * Double(members - 1) / Double(members))
-    units0 = Self.split(H, group: 8, weights: [lead] + Array(repeating: (Double(H) - lead) / Double(members - 1),
-                                                                count: members - 1))
-    units = Self.split(H, group: 8, weights: Array(repeating: 1, count: members))
-    rows = Self.split(V, group: 4, weights: Array(repeating: 1, count: members))
+    splits = (1...members).map { Self.split(H: H, V: V, members: $0) }
   }
 
   deinit { for p in mem { p.deallocate() }; tok.deallocate() }
+
+  /// The shares of `members` members. The lead's extra work per step and melody (a draw, ~10 ns
+  /// per logit; the embedding, ~4 ns per unit) is balanced by giving the others more layer-0 units
+  /// (each costs 6 rows of W_ih0 and W_hh0, ~0.05 ns per weight).
+  static func split(H: Int, V: Int, members: Int) -> Split {
+    let even = Array(repeating: 1.0, count: members)
+    let extra = members > 1 ? Double(10 * V + 4 * H) / (6 * 0.05 * Double(H)) : 0
+    let lead = max(0, Double(H) / Double(members) - extra * Double(members - 1) / Double(members))
+    let others = Array(repeating: (Double(H) - lead) / Double(max(1, members - 1)), count: members - 1)
+    return Split(units0: split(H, group: 8, weights: [lead] + others), units: split(H, group: 8, weights: even),
+                 rows: split(V, group: 4, weights: even))
+  }
 
   /// `0..<n` cut into consecutive ranges proportional to `weights`, at multiples of `group`.
   static func split(_ n: Int, group: Int, weights: [Double]) -> [Range<Int>] {
@@ -106,27 +113,26 @@ final class StepState {
 
   /// Member `member.index`'s share of the preparation: packs its rows of the binary16 weights (in
   /// parallel, into the caches of the core that will read them), then waits for the others. Call
-  /// once before the first step.
+  /// once, in the team of the first step.
   func prepare(_ member: Team.Member) {
-    half.pack(units: units[member.index], rows: rows[member.index])
+    let sp = splits[member.count - 1]
+    half.pack(units: sp.units[member.index], rows: sp.rows[member.index])
     member.barrier()
   }
 
-  /// One step on one thread: feeds `tok`, `off` (B each); afterwards `logits` [B,V] and `pred`
-  /// [B] predict the next event. Only for a state made with one member.
-  func step(_ tok: [Int32], _ off: [Float]) {
-    precondition(members == 1)
+  /// Step `s` (0, 1, 2, ...) on one thread: feeds `tok`, `off` (B each); afterwards `logits`
+  /// [B,V] and `pred` [B] predict the next event.
+  func step(_ s: Int, _ tok: [Int32], _ off: [Float]) {
     for b in 0..<B { self.tok[b] = tok[b]; self.off[b] = off[b] }
-    let first = lanes[0].steps == 0
     Team.shared.run(members: 1) { member in
-      if first { prepare(member) }
-      input(member)
-      step(member)
+      if s == 0 { prepare(member) }
+      input(member, step: s)
+      step(member, step: s)
     }
   }
 
-  /// The lead's part before each step: embeds `tok`, `off` into `xn` and publishes it.
-  func input(_ member: Team.Member) {
+  /// The lead's part of step `s` before `step`: embeds `tok`, `off` into `xn` and publishes it.
+  func input(_ member: Team.Member, step s: Int) {
     precondition(member.index == 0)
     let lay = m.layout, P = m.params, H = self.H, lane = lanes[0]
     for b in 0..<B {
@@ -135,17 +141,18 @@ final class StepState {
       LayerNormLayer.forward(out: xn + b * H, mean: lane.mean + b, rstd: lane.rstd + b, x: x + b * H,
                              w: P + lay.normW, b: P + lay.normB, N: 1, H: H)
     }
-    published.store(lane.steps + 1, ordering: .releasing)
+    published.store(s + 1, ordering: .releasing)
   }
 
-  /// Member `member.index`'s share of one step (the lead calls `input` first).
-  func step(_ member: Team.Member) {
+  /// Member `member.index`'s share of step `s` (the lead calls `input` first). Steps are numbered
+  /// from 0 whatever team runs them; consecutive steps may run on teams of different sizes.
+  func step(_ member: Team.Member, step s: Int) {
     let lay = m.layout, P = m.params, H = self.H, G = 3 * H, L = self.L, V = self.V, B = self.B
-    let lane = lanes[member.index]
-    let started = lane.steps > 0, cur = lane.steps & 1
+    let lane = lanes[member.index], sp = splits[member.count - 1]
+    let started = s > 0, cur = s & 1
     let plain = GateMath.Layout(gate: H, panel: 16)
     for l in 0..<L {
-      let own = l == 0 ? units0[member.index] : units[member.index]
+      let own = l == 0 ? sp.units0[member.index] : sp.units[member.index]
       for g in 0..<3 {
         let out = gh + l * B * G + g * H
         if started {
@@ -157,13 +164,13 @@ final class StepState {
     }
     if member.index > 0 {
       var spins = 0
-      while published.load(ordering: .acquiring) <= lane.steps {
+      while published.load(ordering: .acquiring) <= s {
         spins += 1
         if spins & 1023 == 0 { sched_yield() }
       }
     }
     for l in 0..<L {
-      let own = l == 0 ? units0[member.index] : units[member.index]
+      let own = l == 0 ? sp.units0[member.index] : sp.units[member.index]
       let x = l == 0 ? UnsafePointer(xn) : UnsafePointer(hBuf[l - 1][cur ^ 1])
       for g in 0..<3 { half.wih[l][g].gemv(rows: own, x: x, ldx: H, B: B, y: gi + l * B * G + g * H, ldy: G) }
       let gr = lay.gru[l], hOld = hBuf[l][cur], hNew = hBuf[l][cur ^ 1], u0 = own.lowerBound
@@ -183,11 +190,10 @@ final class StepState {
       LayerNormLayer.forward(out: lane.y + b * H, mean: lane.mean + b, rstd: lane.rstd + b, x: lane.a + b * H,
                              w: P + lay.extW, b: P + lay.extB, N: 1, H: H)
     }
-    half.cls.gemv(rows: rows[member.index], x: lane.y, ldx: H, B: B, y: logits, ldy: V)
+    half.cls.gemv(rows: sp.rows[member.index], x: lane.y, ldx: H, B: B, y: logits, ldy: V)
     if member.index == 0 {
       for b in 0..<B { pred[b] = max(0, VectorMath.dot(lane.y + b * H, P + lay.offHead, count: H)) }
     }
-    lane.steps += 1
     member.barrier()
   }
 }
