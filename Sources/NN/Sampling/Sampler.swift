@@ -23,6 +23,10 @@ public enum Sampler {
   /// uniformly random non-PAD token (as the original) with offset 0 (or `constantOffset`), and the
   /// rest are generated; with a primer all `length` events are generated after it. Melody `b` uses
   /// its own generator seeded by (`seed`, `b`), so it does not depend on `count`.
+  ///
+  /// Steps run on `Team.shared` (up to two threads, at most `Parallel.threads`) or on the caller
+  /// alone, whichever is faster at the moment; the results are the same either way. Not to be
+  /// called from inside a `Team` job.
   public static func sample(_ model: GRUNet, options o: SampleOptions) throws -> [TokenSequence] {
     try sample(model, options: o, members: members(for: model))
   }
