@@ -67,9 +67,12 @@ import Testing
       var t32 = Int32(tok), o32 = off
       EmbeddingLayer.forward(out: &x, tok: &t32, offset: &o32, emb: P + lay.emb, offW: P + lay.offW,
                              offB: P + lay.offB, N: 1, H: H)
-      LayerNormLayer.forward(out: &xn, mean: &mean, rstd: &rstd, x: x, w: P + lay.normW, b: P + lay.normB, N: 1, H: H)
+      LayerNormLayer.forward(out: &xn, mean: &mean, rstd: &rstd, x: x, w: P + lay.normW, b: P + lay.normB,
+                             N: 1, H: H)
       var gh = [[Float]](repeating: [Float](repeating: 0, count: G), count: L)
-      if started { for l in 0..<L { HalfKernels.gemvRowMajor(whh[l], rows: 0..<G, k: H, x: h[l], ldx: H, B: 1, y: &gh[l], ldy: G) } }
+      if started {
+        for l in 0..<L { HalfKernels.gemvRowMajor(whh[l], rows: 0..<G, k: H, x: h[l], ldx: H, B: 1, y: &gh[l], ldy: G) }
+      }
       var input = xn
       for l in 0..<L {
         var gi = [Float](repeating: 0, count: G), hn = [Float](repeating: 0, count: H), hNew = hn
@@ -83,7 +86,8 @@ import Testing
       started = true
       var a = [Float](repeating: 0, count: H), y = a
       ReLULayer.forward(out: &a, x: input, n: H)
-      LayerNormLayer.forward(out: &y, mean: &mean, rstd: &rstd, x: a, w: P + lay.extW, b: P + lay.extB, N: 1, H: H)
+      LayerNormLayer.forward(out: &y, mean: &mean, rstd: &rstd, x: a, w: P + lay.extW, b: P + lay.extB,
+                             N: 1, H: H)
       HalfKernels.gemvRowMajor(cls, rows: 0..<V, k: H, x: y, ldx: H, B: 1, y: &logits, ldy: V)
       pred = max(0, VectorMath.dot(y, P + lay.offHead, count: H))
     }

@@ -151,7 +151,9 @@ enum HalfKernels {
 
   /// The four rows of one panel (layout in `HalfMatrix`), each with exactly `dot1`'s arithmetic.
   @inline(__always)
-  static func dot4Panel(_ w: UnsafePointer<Float16>, k: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+  static func dot4Panel(
+    _ w: UnsafePointer<Float16>, k: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+  ) {
     var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
     var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
     var p = 0, q = w

@@ -59,7 +59,9 @@ public enum Nucleus {
   @inline(__always) static func id(_ key: UInt64) -> Int { Int((key & 0xFFFF_FFFF) ^ 0xFFFF_FFFF) }
 
   /// The probability a key carries (the same bits as `probs[id(key)]`).
-  @inline(__always) static func prob(_ key: UInt64) -> Float { Float(bitPattern: UInt32(truncatingIfNeeded: key >> 32)) }
+  @inline(__always) static func prob(_ key: UInt64) -> Float {
+    Float(bitPattern: UInt32(truncatingIfNeeded: key >> 32))
+  }
 
   /// Greedy choice among ids 1..<V.
   static func argmax(_ l: UnsafePointer<Float>, V: Int) -> Int {
@@ -126,7 +128,8 @@ public enum Nucleus {
   /// `start` (`maxBuckets + 1`) and `fill` (`maxBuckets`) are scratch.
   @inline(__always)
   static func bucketedKeys(
-    _ src: UnsafePointer<UInt64>, _ n: Int, hiMax: UInt32, hiMin: UInt32, into out: UnsafeMutablePointer<UInt64>,
+    _ src: UnsafePointer<UInt64>, _ n: Int, hiMax: UInt32, hiMin: UInt32,
+    into out: UnsafeMutablePointer<UInt64>,
     start: UnsafeMutablePointer<Int32>, fill: UnsafeMutablePointer<Int32>, stop: (inout Float, UInt64) -> Bool
   ) -> (keys: UnsafeMutablePointer<UInt64>, count: Int) {
     if n == 0 { return (out, 0) }

@@ -120,13 +120,15 @@ public enum Sampler {
         }
       }
       // (The first segment's time includes packing the weights.)
-      if first > 0 { schedule.record(members: k, perStep: Double(DispatchTime.now().uptimeNanoseconds - start) / Double(n)) }
+      let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start)
+      if first > 0 { schedule.record(members: k, perStep: elapsed / Double(n)) }
       s += n; segments += 1
     }
     TeamSchedule.save(key, schedule)
     while t < N { draw() }
     return (0..<B).map { b in
-      TokenSequence(ids: (0..<N).map { Int(ids[b * N + $0]) }, offsets: Array(UnsafeBufferPointer(start: offs + b * N, count: N)))
+      TokenSequence(ids: (0..<N).map { Int(ids[b * N + $0]) },
+                    offsets: Array(UnsafeBufferPointer(start: offs + b * N, count: N)))
     }
   }
 }

@@ -105,7 +105,8 @@ final class StepState {
     var acc = 0.0, lo = 0
     return weights.enumerated().map { i, w in
       acc += w
-      let hi = i == weights.count - 1 ? n : min(n, max(lo, Int((acc / total * Double(n) / Double(group)).rounded()) * group))
+      let cut = Int((acc / total * Double(n) / Double(group)).rounded()) * group
+      let hi = i == weights.count - 1 ? n : min(n, max(lo, cut))
       defer { lo = hi }
       return lo..<hi
     }
@@ -136,8 +137,8 @@ final class StepState {
     precondition(member.index == 0)
     let lay = m.layout, P = m.params, H = self.H, lane = lanes[0]
     for b in 0..<B {
-      EmbeddingLayer.forward(out: x + b * H, tok: tok + b, offset: off + b, emb: P + lay.emb, offW: P + lay.offW,
-                             offB: P + lay.offB, N: 1, H: H)
+      EmbeddingLayer.forward(out: x + b * H, tok: tok + b, offset: off + b, emb: P + lay.emb,
+                             offW: P + lay.offW, offB: P + lay.offB, N: 1, H: H)
       LayerNormLayer.forward(out: xn + b * H, mean: lane.mean + b, rstd: lane.rstd + b, x: x + b * H,
                              w: P + lay.normW, b: P + lay.normB, N: 1, H: H)
     }
@@ -178,7 +179,8 @@ final class StepState {
       for b in 0..<B {
         let row: Int = (l * B + b) * G + u0, at: Int = b * H + u0
         let hprev: UnsafePointer<Float>? = started ? UnsafePointer(hOld + at) : nil
-        let g: UnsafeMutablePointer<Float> = gi + row, s = UnsafePointer(gh + row), h: UnsafeMutablePointer<Float> = hNew + at
+        let g: UnsafeMutablePointer<Float> = gi + row, h: UnsafeMutablePointer<Float> = hNew + at
+        let s = UnsafePointer(gh + row)
         GateMath.forward(gi: g, giLayout: plain, g: g, gStride: H, s: s, sLayout: plain, bih: bih, bhh: bhh,
                          hprev: hprev, hn: hnu, h: h, count: own.count)
       }

@@ -48,7 +48,8 @@ func benchSample(_ argv: [String]) -> Int32 {
       + "threads \(threads)")
     print(String(format: "  %.0f tokens/s (median of %d runs: %.2f ms per melody; min %.2f, max %.2f)",
                  Double(length * count) / med, runs, med * 1e3, times[0] * 1e3, times[times.count - 1] * 1e3))
-    print(String(format: "  melodies digest %016llx (seeds 1...%d; identical output gives the same digest)", digest, runs))
+    print(String(format: "  melodies digest %016llx (seeds 1...%d; identical output gives the same digest)",
+                 digest, runs))
     return 0
   } catch {
     printError("midigen bench sample: \(error)")
