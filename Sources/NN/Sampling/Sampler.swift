@@ -110,7 +110,12 @@ public enum Sampler {
     var schedule = TeamSchedule.load(key, most: members)
     var s = 0, segments = 0
     while s < steps {
-      let n = min(segment, steps - s), k = plan.map { min(members, $0[segments % $0.count]) } ?? schedule.next()
+      // The first segment also packs the weights: it runs the faster way and is not timed.
+      let n = min(segment, steps - s)
+      let k: Int
+      if let plan { k = min(members, plan[segments % plan.count]) } else {
+        k = s == 0 ? schedule.best ?? members : schedule.next()
+      }
       let first = s, start = DispatchTime.now().uptimeNanoseconds
       Team.shared.run(members: k) { member in
         if first == 0 { state.prepare(member) }
@@ -119,12 +124,11 @@ public enum Sampler {
           state.step(member, step: i)
         }
       }
-      // (The first segment's time includes packing the weights.)
       let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start)
-      if first > 0 { schedule.record(members: k, perStep: elapsed / Double(n)) }
+      if first > 0 && plan == nil { schedule.record(members: k, perStep: elapsed / Double(n)) }
       s += n; segments += 1
     }
-    TeamSchedule.save(key, schedule)
+    if plan == nil { TeamSchedule.save(key, schedule) }
     while t < N { draw() }
     return (0..<B).map { b in
       TokenSequence(ids: (0..<N).map { Int(ids[b * N + $0]) },
