@@ -145,6 +145,25 @@ import Testing
     #expect(two.units0 == [0..<96, 96..<256] && two.units == [0..<128, 128..<256] && two.rows == [0..<180, 180..<360])
   }
 
+  @Test(arguments: [0, 8, 40, 64])
+  func teamStepsDoNotDependOnTheLeadCut(cut: Int) {
+    let m = Self.model(V: 37, H: 64, L: 2, seed: 3)
+    let solo = StepState(m, B: 2, members: 1), team = StepState(m, B: 2, members: 2)
+    team.leadCut = cut
+    let toks: [[Int32]] = [[1, 5], [7, 2], [3, 3]], offs: [[Float]] = [[0, 0.5], [1, 0.25], [0.5, 0.5]]
+    for s in 0..<3 {
+      solo.step(s, toks[s], offs[s])
+      for b in 0..<2 { team.tok[b] = toks[s][b]; team.off[b] = offs[s][b] }
+      Team.shared.run(members: 2) { member in
+        if s == 0 { team.prepare(member) }
+        if member.index == 0 { team.input(member, step: s) }
+        team.step(member, step: s)
+      }
+      #expect((0..<(2 * 37)).allSatisfy { solo.logits[$0].bitPattern == team.logits[$0].bitPattern }, "step \(s)")
+      #expect(solo.pred[0] == team.pred[0] && solo.pred[1] == team.pred[1])
+    }
+  }
+
   @Test func lengthsZeroAndOne() throws {
     let m = Self.model()
     var o = SampleOptions()

@@ -108,6 +108,7 @@ public enum Sampler {
     }
     let key = [model.config.hidden, model.config.layers, V, B]
     var schedule = TeamSchedule.load(key, most: members)
+    if plan == nil, let cut = schedule.leadCut { state.leadCut = cut }
     var s = 0, segments = 0
     while s < steps {
       // The first segment also packs the weights: it runs the faster way and is not timed.
@@ -126,9 +127,13 @@ public enum Sampler {
       }
       let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start)
       if first > 0 && plan == nil { schedule.record(members: k, perStep: elapsed / Double(n)) }
+      if k == 2 { state.balance(steps: n) }
       s += n; segments += 1
     }
-    if plan == nil { TeamSchedule.save(key, schedule) }
+    if plan == nil {
+      schedule.leadCut = state.leadCut
+      TeamSchedule.save(key, schedule)
+    }
     while t < N { draw() }
     return (0..<B).map { b in
       TokenSequence(ids: (0..<N).map { Int(ids[b * N + $0]) },

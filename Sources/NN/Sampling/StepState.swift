@@ -38,6 +38,9 @@ final class StepState {
   let pred: UnsafeMutablePointer<Float>
   /// How a team of `c` members shares a step: `splits[c - 1]` (c = 1 ... members).
   let splits: [Split]
+  /// In a team of two: the lead's layer-0 units are `0..<leadCut`, the other's `leadCut..<H`
+  /// (initially `splits[1].units0`; the caller may move it between steps to balance the team).
+  var leadCut: Int
   /// Each member's scratch.
   let lanes: [Lane]
   /// Steps whose input the lead has published in `xn`.
@@ -53,6 +56,8 @@ final class StepState {
   final class Lane {
     let a: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
     let mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>
+    /// Nanoseconds spent waiting at the layer-0 barrier (for balancing the team; reset by the caller).
+    var waited: UInt64 = 0
 
     init(B: Int, H: Int) {
       a = .allocate(capacity: B * H); a.initialize(repeating: 0, count: B * H)
@@ -83,9 +88,23 @@ final class StepState {
     tok = .allocate(capacity: B); tok.initialize(repeating: 0, count: B)
     lanes = (0..<members).map { _ in Lane(B: B, H: H) }
     splits = (1...members).map { Self.split(H: H, V: V, members: $0) }
+    leadCut = splits[min(1, members - 1)].units0[0].upperBound
   }
 
   deinit { for p in mem { p.deallocate() }; tok.deallocate() }
+
+  /// Moves `leadCut` after `steps` steps on a team of two, toward equal waits at the layer-0
+  /// barrier (the lead's draws cost more or less than `split` assumed), and resets the waits.
+  func balance(steps: Int) {
+    guard lanes.count == 2, steps > 0 else { return }
+    let d = (Double(lanes[1].waited) - Double(lanes[0].waited)) / Double(steps)  // ns per step
+    lanes[0].waited = 0; lanes[1].waited = 0
+    // Moving one unit shifts ~6 rows of H weights (~0.05 ns each) per melody from one member to
+    // the other, changing the difference of the waits by twice that; correct half of it.
+    let units = d / (2 * 6 * 0.05 * Double(H * B)) / 2
+    let move = max(-32, min(32, Int((units / 8).rounded()) * 8))
+    leadCut = max(0, min(H & ~7, leadCut - move))
+  }
 
   /// The shares of `members` members. The lead's extra work per step and melody (a draw, ~10 ns
   /// per logit; the embedding, ~4 ns per unit) is balanced by giving the others more layer-0 units
@@ -152,8 +171,9 @@ final class StepState {
     let lane = lanes[member.index], sp = splits[member.count - 1]
     let started = s > 0, cur = s & 1
     let plain = GateMath.Layout(gate: H, panel: 16)
+    let own0 = member.count != 2 ? sp.units0[member.index] : member.index == 0 ? 0..<leadCut : leadCut..<H
     for l in 0..<L {
-      let own = l == 0 ? sp.units0[member.index] : sp.units[member.index]
+      let own = l == 0 ? own0 : sp.units[member.index]
       for g in 0..<3 {
         let out = gh + l * B * G + g * H
         if started {
@@ -171,7 +191,7 @@ final class StepState {
       }
     }
     for l in 0..<L {
-      let own = l == 0 ? sp.units0[member.index] : sp.units[member.index]
+      let own = l == 0 ? own0 : sp.units[member.index]
       let x = l == 0 ? UnsafePointer(xn) : UnsafePointer(hBuf[l - 1][cur ^ 1])
       for g in 0..<3 { half.wih[l][g].gemv(rows: own, x: x, ldx: H, B: B, y: gi + l * B * G + g * H, ldy: G) }
       let gr = lay.gru[l], hOld = hBuf[l][cur], hNew = hBuf[l][cur ^ 1], u0 = own.lowerBound
@@ -184,7 +204,13 @@ final class StepState {
         GateMath.forward(gi: g, giLayout: plain, g: g, gStride: H, s: s, sLayout: plain, bih: bih, bhh: bhh,
                          hprev: hprev, hn: hnu, h: h, count: own.count)
       }
-      member.barrier()
+      if l == 0 {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        member.barrier()
+        lane.waited &+= DispatchTime.now().uptimeNanoseconds &- t0
+      } else {
+        member.barrier()
+      }
     }
     let top = hBuf[L - 1][cur ^ 1]
     for b in 0..<B {

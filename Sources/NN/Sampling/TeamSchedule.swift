@@ -23,6 +23,9 @@ struct TeamSchedule {
   /// interval.
   var untilProbe = 4, interval = 4
 
+  /// The team's balance point last reached (`StepState.leadCut`), carried to the next call.
+  var leadCut: Int? = nil
+
   init(most: Int) { self.most = most }
 
   /// The faster way as last measured (nil until both are measured).
