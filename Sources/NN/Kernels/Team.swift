@@ -27,9 +27,10 @@ final class Team: @unchecked Sendable {
   private var workers = 0
 
   /// Checks before an idle worker sleeps (about a millisecond) and before a member waiting at a
-  /// barrier or the end of a job sleeps (tens of microseconds: a GRU step takes hundreds).
+  /// barrier or the end of a job sleeps (a millisecond or more, far longer than the usual imbalance
+  /// between members: sleeping and waking costs tens of microseconds, and a GRU step has one barrier).
   private static let idleSpins = 200_000
-  private static let barrierSpins = 20_000
+  private static let barrierSpins = 1_000_000
 
   /// One member's view of a running job.
   struct Member {
