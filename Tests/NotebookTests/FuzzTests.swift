@@ -4,18 +4,6 @@ import Testing
 /// Random and mutated input never hangs or crashes the format parser, the lexer, the parser or the
 /// interpreter; documents that parse render back byte for byte.
 @Suite struct FuzzTests {
-  struct RNG {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9e37_79b9_7f4a_7c15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-      z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-      return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-  }
-
   static let seedText = """
     intro
     %% code: a
@@ -30,16 +18,16 @@ import Testing
   static let alphabet = Array("%%\n\r\t ()[]{},:.=+-*/\\\"'0123456789eE_abcxyz<>…é".unicodeScalars)
 
   @Test func mutationsNeverHangAndRoundTrip() {
-    var rng = RNG(state: 42)
+    var rng = NotebookRandom(seed: 42)
     let base = Array(Self.seedText.unicodeScalars)
     for _ in 0..<3000 {
       var s = base
-      for _ in 0..<(1 + rng.below(6)) {
-        let pos = rng.below(s.count + 1)
-        switch rng.below(3) {
-        case 0: s.insert(Self.alphabet[rng.below(Self.alphabet.count)], at: pos)
+      for _ in 0..<(1 + rng.int(below: 6)) {
+        let pos = rng.int(below: s.count + 1)
+        switch rng.int(below: 3) {
+        case 0: s.insert(Self.alphabet[rng.int(below: Self.alphabet.count)], at: pos)
         case 1: if pos < s.count { s.remove(at: pos) }
-        default: if pos < s.count { s[pos] = Self.alphabet[rng.below(Self.alphabet.count)] }
+        default: if pos < s.count { s[pos] = Self.alphabet[rng.int(below: Self.alphabet.count)] }
         }
       }
       var text = ""
@@ -61,10 +49,10 @@ import Testing
   }
 
   @Test func randomSourcesLexAndParseOrFailWithALocation() {
-    var rng = RNG(state: 7)
+    var rng = NotebookRandom(seed: 7)
     for _ in 0..<3000 {
       var text = ""
-      for _ in 0..<rng.below(40) { text.unicodeScalars.append(Self.alphabet[rng.below(Self.alphabet.count)]) }
+      for _ in 0..<rng.int(below: 40) { text.unicodeScalars.append(Self.alphabet[rng.int(below: Self.alphabet.count)]) }
       do {
         _ = try Parser.parse(text)
       } catch let d as Diagnostic {

@@ -97,8 +97,8 @@ enum GRURecurrence {
               dhprevOut: t > 0 ? dhout + (row - B) * H + u0 : nil, dh: dhout + row * H + u0,
               g: gates + row * G + u0, hn: hn + row * H + u0, hprev: t > 0 ? hout + (row - B) * H + u0 : nil,
               H: H, count: units)
-            for k in 0..<3 { accumulate(sums + k * units, dG + row * G + k * H + u0, units) }
-            accumulate(sums + 3 * units, dHN + row * H + u0, units)
+            for k in 0..<3 { VectorMath.axpy(1, dG + row * G + k * H + u0, sums + k * units, count: units) }
+            VectorMath.axpy(1, dHN + row * H + u0, sums + 3 * units, count: units)
           }
           if t > 0 {
             member.barrier()
@@ -108,8 +108,8 @@ enum GRURecurrence {
           }
         }
         for k in 0..<3 {
-          accumulate(dbih + k * H + u0, sums + k * units, units)
-          accumulate(dbhh + k * H + u0, sums + (k == 2 ? 3 : k) * units, units)
+          VectorMath.axpy(1, sums + k * units, dbih + k * H + u0, count: units)
+          VectorMath.axpy(1, sums + (k == 2 ? 3 : k) * units, dbhh + k * H + u0, count: units)
         }
       }
     }
@@ -119,19 +119,6 @@ enum GRURecurrence {
   /// (spinning members must not wait for each other's time slices) or the panels.
   static func teamSize(_ panels: Int) -> Int {
     max(1, min(Parallel.threads, panels, ProcessInfo.processInfo.activeProcessorCount))
-  }
-
-  /// `acc[i] += x[i]` for `i < n`.
-  @inline(__always)
-  static func accumulate(_ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
-    var i = 0
-    while i + 8 <= n {
-      let v = UnsafeRawPointer(acc + i).loadUnaligned(as: SIMD8<Float>.self)
-        + UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-      UnsafeMutableRawPointer(acc + i).storeBytes(of: v, as: SIMD8<Float>.self)
-      i += 8
-    }
-    while i < n { acc[i] += x[i]; i += 1 }
   }
 }
 
@@ -170,13 +157,13 @@ final class GRURecurrentWeights {
   }
 
   /// Packs `W[3H, H]ᵀ` with the gate columns interleaved by 16-unit panels.
-  private func packInterleaved(_ whh: UnsafePointer<Float>, into packed: PackedMatrix) {
+  private func packInterleaved(_ w: UnsafePointer<Float>, into packed: PackedMatrix) {
     for p in 0..<unitPanels {
       for g in 0..<3 {
         for l in 0..<16 {
           let dst = rows + (48 * p + 16 * g + l) * H, u = 16 * p + l
           if u < H {
-            dst.update(from: whh + (g * H + u) * H, count: H)
+            dst.update(from: w + (g * H + u) * H, count: H)
           } else {
             dst.update(repeating: 0, count: H)
           }
