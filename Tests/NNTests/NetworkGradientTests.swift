@@ -21,10 +21,11 @@ import Testing
     return (m, ws)
   }
 
+  /// The batch of the last forward, read back from the workspace's rows (padding: `<PAD>`, 0).
   static func referenceBatch(_ ws: Workspace) -> ReferenceGRUNet.Batch {
     let B = ws.B, T = ws.T
     func col<E>(_ p: UnsafeMutablePointer<E>, _ f: (E) -> Double) -> [[Double]] {
-      (0..<B).map { b in (0..<T).map { t in f(p[t * B + b]) } }
+      (0..<B).map { b in (0..<T).map { t in ws.row(t: t, b: b).map { f(p[$0]) } ?? 0 } }
     }
     return ReferenceGRUNet.Batch(
       tok: col(ws.inTok) { Double($0) }.map { $0.map { Int($0) } }, off: col(ws.inOff) { Double($0) },
@@ -42,8 +43,15 @@ import Testing
     let sums = ws.loss(smoothing: Float(smoothing), wCls: Float(wCls), wOff: Float(wOff), grad: true)
     let fast = sums.loss(wCls: Float(wCls), wOff: Float(wOff))
     let p = m.config.dropout
+    #expect(ws.steps.counts == [3, 3, 3, 2] && ws.order == [0, 2, 1])  // the short window is packed last
+    // The reference's time-major index (t·B + b)·H + u is row row(t, b) of the workspace; padding
+    // positions are not computed there (and cannot change the loss), so any multiplier does.
+    let H = m.config.hidden, B = ws.B
     let mask: ((Int, Int) -> Double)? = dropout > 0 && layers > 1
-      ? { l, i in hashUniform(seed: ws.dropSeed(l), index: i) < p ? 0 : Double(1 / (1 - p)) } : nil
+      ? { l, i in
+        guard let r = ws.row(t: i / H / B, b: i / H % B) else { return 1 }
+        return hashUniform(seed: ws.dropSeed(l), index: r * H + i % H) < p ? 0 : Double(1 / (1 - p))
+      } : nil
     var ref = ReferenceGRUNet(m)
     let r = ref.run(batch, smoothing: smoothing, wCls: wCls, wOff: wOff, dropMask: mask)
     #expect(abs(r.loss - fast) <= 1e-5 * max(1, abs(r.loss)), "fast \(fast) vs reference \(r.loss)")

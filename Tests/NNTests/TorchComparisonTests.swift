@@ -23,21 +23,28 @@ import Testing
     let m = Self.model()
     m.ensureTrainingState()
     let ws = Workspace(config: m.config, T: F.T, maxB: F.B, training: true)
+    // The fixture's windows, as sequences: window b is its inputs then its last target (unless PAD).
     for b in 0..<F.B {
-      for t in 0..<F.T {
-        let i = t * F.B + b
-        ws.inTok[i] = Int32(F.tok[b][t]); ws.inOff[i] = F.off[b][t]
-        ws.tgtTok[i] = Int32(F.tgt[b][t]); ws.tgtOff[i] = F.tgtOff[b][t]
-      }
+      let real = F.tok[b].prefix { $0 != 0 }.count
+      var ids = Array(F.tok[b].prefix(real)), offs = Array(F.off[b].prefix(real))
+      if F.tgt[b][real - 1] != 0 { ids.append(F.tgt[b][real - 1]); offs.append(F.tgtOff[b][real - 1]) }
+      for t in 0..<(real - 1) { #expect(F.tgt[b][t] == F.tok[b][t + 1] && F.tgtOff[b][t] == F.off[b][t + 1]) }
+      ws.setWindow(b, of: F.B, seq: TokenSequence(ids: ids, offsets: offs), start: 0)
     }
     ws.forward(m, B: F.B, dropout: false, seed: 0)
+    #expect(ws.N < F.B * F.T)  // the padded position is not computed
     for b in 0..<F.B {
       for t in 0..<F.T {
+        guard let i = ws.row(t: t, b: b) else {
+          #expect(F.tok[b][t] == 0)
+          continue
+        }
+        #expect(ws.inTok[i] == Int32(F.tok[b][t]) && ws.tgtTok[i] == Int32(F.tgt[b][t]))
         for v in 0..<F.V {
-          let ours = ws.logits[(t * F.B + b) * F.V + v], theirs = F.logits[(b * F.T + t) * F.V + v]
+          let ours = ws.logits[i * F.V + v], theirs = F.logits[(b * F.T + t) * F.V + v]
           #expect(Self.close(ours, theirs), "logit b\(b) t\(t) v\(v): \(ours) vs \(theirs)")
         }
-        #expect(Self.close(ws.pred[t * F.B + b], F.pred[b * F.T + t]))
+        #expect(Self.close(ws.pred[i], F.pred[b * F.T + t]))
       }
     }
     #expect(F.pred.contains { $0 > 0 })

@@ -19,13 +19,24 @@ enum GRULayer {
     wih: UnsafePointer<Float>, whh: UnsafePointer<Float>, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
     T: Int, B: Int, H: Int, weights: GRURecurrentWeights? = nil
   ) {
+    forward(hout: hout, gates: gates, hn: hn, x: x, h0: h0, wih: wih, whh: whh, bih: bih, bhh: bhh,
+            steps: .uniform(T: T, B: B), H: H, weights: weights)
+  }
+
+  /// The same over sequences of different lengths, rows laid out by `steps` (see `StepRows`).
+  static func forward(
+    hout: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>,
+    x: UnsafePointer<Float>, h0: UnsafePointer<Float>?,
+    wih: UnsafePointer<Float>, whh: UnsafePointer<Float>, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
+    steps: StepRows, H: Int, weights: GRURecurrentWeights? = nil
+  ) {
     let w = weights ?? {
       let w = GRURecurrentWeights(H: H, training: false)
       w.pack(wih: wih, whh: whh)
       return w
     }()
-    GRURecurrence.forward(x: x, gates: gates, hn: hn, hout: hout, h0: h0, bih: bih, bhh: bhh, weights: w, T: T,
-                          B: B, H: H)
+    GRURecurrence.forward(x: x, gates: gates, hn: hn, hout: hout, h0: h0, bih: bih, bhh: bhh, weights: w,
+                          steps: steps, H: H)
   }
 
   /// Backpropagation through time, assuming `h0 = 0` (training).
@@ -48,7 +59,25 @@ enum GRULayer {
     dG: UnsafeMutablePointer<Float>, dHN: UnsafeMutablePointer<Float>,
     T: Int, B: Int, H: Int, weights: GRURecurrentWeights? = nil
   ) {
-    let G = 3 * H, N = T * B
+    backward(dx: dx, dwih: dwih, dwhh: dwhh, dbih: dbih, dbhh: dbhh, dhout: dhout, x: x, hout: hout, gates: gates,
+             hn: hn, wih: wih, whh: whh, dG: dG, dHN: dHN, steps: .uniform(T: T, B: B), H: H, weights: weights)
+  }
+
+  /// The same over sequences of different lengths, rows laid out by `steps` (see `StepRows`).
+  /// `dW_hh` pairs each row with the row it continues: when the steps differ in width, those rows
+  /// of `hout` are first gathered into `dx` (free until `dx` is computed last).
+  static func backward(
+    dx: UnsafeMutablePointer<Float>,
+    dwih: UnsafeMutablePointer<Float>, dwhh: UnsafeMutablePointer<Float>,
+    dbih: UnsafeMutablePointer<Float>, dbhh: UnsafeMutablePointer<Float>,
+    dhout: UnsafeMutablePointer<Float>,
+    x: UnsafePointer<Float>, hout: UnsafePointer<Float>, gates: UnsafePointer<Float>, hn: UnsafePointer<Float>,
+    wih: UnsafePointer<Float>, whh: UnsafePointer<Float>,
+    dG: UnsafeMutablePointer<Float>, dHN: UnsafeMutablePointer<Float>,
+    steps: StepRows, H: Int, weights: GRURecurrentWeights? = nil
+  ) {
+    let G = 3 * H, N = steps.rows
+    if N == 0 { return }
     let w = weights ?? {
       let w = GRURecurrentWeights(H: H, training: true)
       w.pack(wih: wih, whh: whh)
@@ -56,7 +85,27 @@ enum GRULayer {
     }()
     StepProfile.measure(".. steps bwd") {
       GRURecurrence.backward(dhout: dhout, dG: dG, dHN: dHN, dbih: dbih, dbhh: dbhh, hout: hout, gates: gates,
-                             hn: hn, weights: w, T: T, B: B, H: H)
+                             hn: hn, weights: w, steps: steps, H: H)
+    }
+    StepProfile.measure(".. dWhh") {
+      if steps.steps > 1 {
+        // Row r >= starts[1] of dG pairs with h_{t-1}: row r - starts[1] of `hprev`.
+        let first = steps.starts[1], k = N - first
+        let hprev: UnsafePointer<Float>
+        if steps.isUniform {
+          hprev = hout
+        } else {
+          for t in 1..<steps.steps {
+            (dx + (steps.starts[t] - first) * H).update(from: hout + steps.starts[t - 1] * H,
+                                                         count: steps.counts[t] * H)
+          }
+          hprev = UnsafePointer(dx)
+        }
+        GEMM.sgemm(transA: true, transB: false, m: 2 * H, n: H, k: k, alpha: 1, a: dG + first * G, lda: G,
+                   b: hprev, ldb: H, beta: 1, c: dwhh, ldc: H)
+        GEMM.sgemm(transA: true, transB: false, m: H, n: H, k: k, alpha: 1, a: dHN + first * H, lda: H,
+                   b: hprev, ldb: H, beta: 1, c: dwhh + 2 * H * H, ldc: H)
+      }
     }
     StepProfile.measure(".. dWih") {
       GEMM.sgemm(transA: true, transB: false, m: G, n: H, k: N, alpha: 1, a: dG, lda: G, b: x, ldb: H,
@@ -65,15 +114,6 @@ enum GRULayer {
     StepProfile.measure(".. dx") {
       GEMM.sgemm(transA: false, transB: false, m: N, n: H, k: G, alpha: 1, a: dG, lda: G, b: wih, ldb: H,
                  beta: 0, c: dx, ldc: H)
-    }
-    StepProfile.measure(".. dWhh") {
-      if T > 1 {
-        let k = (T - 1) * B
-        GEMM.sgemm(transA: true, transB: false, m: 2 * H, n: H, k: k, alpha: 1, a: dG + B * G, lda: G,
-                   b: hout, ldb: H, beta: 1, c: dwhh, ldc: H)
-        GEMM.sgemm(transA: true, transB: false, m: H, n: H, k: k, alpha: 1, a: dHN + B * H, lda: H,
-                   b: hout, ldb: H, beta: 1, c: dwhh + 2 * H * H, ldc: H)
-      }
     }
   }
 }

@@ -2,12 +2,13 @@ import Foundation
 
 /// The training objective of the original, fused with its gradient.
 ///
-/// Per position i (N = T*B) with input token `inTok`, target token `tgt`, target offset `tgtOff`:
+/// Per row i of N (the computed positions of a batch of `positions` = T·B; the others are padding,
+/// whose terms are 0) with input token `inTok`, target token `tgt`, target offset `tgtOff`:
 ///
 ///     ce_i  = -(1-ε) log p_tgt - (ε/V) Σ_j log p_j     (only where tgt != 0, PyTorch ignore_index=0)
 ///     d_i   = (pred_i - tgtOff_i) * m_i,  m_i = (inTok != 0)
 ///     sl1_i = |d| < 1 ? d²/2 : |d| - 1/2                (SmoothL1, beta 1)
-///     loss  = wCls * Σ ce / #(tgt != 0) + wOff * Σ sl1 / N
+///     loss  = wCls * Σ ce / #(tgt != 0) + wOff * Σ sl1 / positions
 ///
 /// With `grad`, the logits are overwritten by dloss/dlogits and `dpred` receives dloss/dpred.
 enum LossLayer {
@@ -54,7 +55,7 @@ enum LossLayer {
   static func compute(
     logits: UnsafeMutablePointer<Float>, pred: UnsafePointer<Float>, dpred: UnsafeMutablePointer<Float>?,
     inTok: UnsafePointer<Int32>, tgt: UnsafePointer<Int32>, tgtOff: UnsafePointer<Float>,
-    N: Int, V: Int, smoothing: Float, wCls: Float, wOff: Float,
+    N: Int, positions: Int? = nil, V: Int, smoothing: Float, wCls: Float, wOff: Float,
     rowCE: UnsafeMutablePointer<Double>, rowSL1: UnsafeMutablePointer<Double>,
     rowAbs: UnsafeMutablePointer<Double>, rowHit: UnsafeMutablePointer<UInt8>
   ) -> Sums {
@@ -62,7 +63,8 @@ enum LossLayer {
     for i in 0..<N where tgt[i] != 0 { count += 1 }
     let grad = dpred != nil
     let ceScale = count > 0 ? wCls / Float(count) : 0
-    let offScale = wOff / Float(max(N, 1))
+    let positions = positions ?? N
+    let offScale = wOff / Float(max(positions, 1))
     let eps = smoothing, uni = smoothing / Float(V)
     Chunks.rows(N, size: 64) { r in
       for i in r {
@@ -100,7 +102,7 @@ enum LossLayer {
     }
     var sums = Sums()
     sums.ceCount = count
-    sums.positions = N
+    sums.positions = positions
     for i in 0..<N {
       sums.ce += rowCE[i]; sums.sl1 += rowSL1[i]; sums.offAbs += rowAbs[i]; sums.correct += Int(rowHit[i])
     }

@@ -1,5 +1,12 @@
 /// Activation buffers and the whole-network forward/backward for batches of up to `maxB` windows of
-/// `T` steps. Layout is time-major: position `i = t*B + b`.
+/// `T` steps.
+///
+/// Layout: the windows are sorted by length (events before the `<PAD>` tail), longest first, and
+/// only their real positions are stored, time-major as `steps` describes (see `StepRows`): row
+/// `steps.starts[t] + j` is step `t` of the `j`-th longest window; `row(t:b:)` finds it. The padded
+/// tail of a window is never computed: its inputs are `<PAD>` and its targets `<PAD>`, so it adds
+/// nothing to the loss (masked cross-entropy, masked SmoothL1) and, the GRU being causal, nothing to
+/// any gradient; the offset loss is still a mean over all `T·B` positions, as the original's.
 ///
 /// Forward saves what backward needs; backward accumulates parameter gradients into `model.grads`.
 /// Peak memory for B 64, T 256, H 256, V 360, 2 layers is about 360 MB.
@@ -31,8 +38,16 @@ final class Workspace {
   /// change between steps; backward uses the packing of its forward).
   let recurrent: [GRURecurrentWeights]
 
-  /// Batch size and dropout seed of the last forward.
+  /// Windows given by `setWindow` for the next forward.
+  private var windows: [(seq: TokenSequence, start: Int)?]
+  /// Batch size, row layout and window order (by rank: `order[j]` is the `j`-th longest window) of
+  /// the last forward; `rank[b]` and `lengths[b]` by window.
   private(set) var B = 0
+  private(set) var steps = StepRows(counts: [])
+  private(set) var order: [Int] = [], rank: [Int] = [], lengths: [Int] = []
+  /// Rows of the last forward.
+  var N: Int { steps.rows }
+  /// Dropout seed of the last forward.
   private var dropoutSeed: UInt64 = 0
   private var usedDropout = false
 
@@ -72,22 +87,44 @@ final class Workspace {
       gA = nil; gB = nil; dG = nil; dHN = nil; dpred = nil
     }
     allocations = list
+    windows = Array(repeating: nil, count: maxB)
     recurrent = (0..<L).map { _ in GRURecurrentWeights(H: H, training: training) }
   }
 
   deinit { for p in allocations { p.deallocate() } }
 
-  /// Fills the inputs of window `b` (of a batch of `B`) from `seq[start ..< start+T+1]`, right-padded
-  /// with `<PAD>` (id 0, offset 0). Input is positions 0..<T, targets are positions 1...T.
+  /// Sets window `b` (of a batch of `B`) of the next forward to `seq[start ..< start+T+1]`,
+  /// right-padded with `<PAD>` (id 0, offset 0). Input is positions 0..<T, targets are 1...T.
   func setWindow(_ b: Int, of B: Int, seq: TokenSequence, start: Int) {
-    for t in 0..<T {
-      let i = t * B + b
-      let s = start + t
-      inTok[i] = s < seq.count ? Int32(seq.ids[s]) : 0
-      inOff[i] = s < seq.count ? seq.offsets[s] : 0
-      tgtTok[i] = s + 1 < seq.count ? Int32(seq.ids[s + 1]) : 0
-      tgtOff[i] = s + 1 < seq.count ? seq.offsets[s + 1] : 0
+    precondition(b >= 0 && b < min(B, maxB))
+    windows[b] = (seq, start)
+  }
+
+  /// Row of step `t` of window `b` in the last forward, or nil if that position is padding.
+  func row(t: Int, b: Int) -> Int? {
+    t >= 0 && t < lengths[b] ? steps.starts[t] + rank[b] : nil
+  }
+
+  /// Sorts the first `B` windows by length and fills the inputs and targets of their real positions.
+  private func layOut(_ B: Int) {
+    lengths = (0..<B).map { b in
+      guard let w = windows[b] else { preconditionFailure("window \(b) of \(B) was not set") }
+      return max(0, min(T, w.seq.count - w.start))
     }
+    order = (0..<B).sorted { lengths[$0] != lengths[$1] ? lengths[$0] > lengths[$1] : $0 < $1 }
+    rank = [Int](repeating: 0, count: B)
+    for (j, b) in order.enumerated() { rank[b] = j }
+    steps = .lengths(order.map { lengths[$0] })
+    for (j, b) in order.enumerated() {
+      let (seq, start) = windows[b]!
+      for t in 0..<lengths[b] {
+        let i = steps.starts[t] + j, s = start + t
+        inTok[i] = Int32(seq.ids[s]); inOff[i] = seq.offsets[s]
+        tgtTok[i] = s + 1 < seq.count ? Int32(seq.ids[s + 1]) : 0
+        tgtOff[i] = s + 1 < seq.count ? seq.offsets[s + 1] : 0
+      }
+    }
+    for b in 0..<B { windows[b] = nil }
   }
 
   /// Input of GRU layer `l` as used by the last forward.
@@ -95,12 +132,13 @@ final class Workspace {
     l == 0 ? y0 : (usedDropout ? drop[l - 1] : h[l - 1])
   }
 
-  /// Runs the network on the first `B` windows; fills `logits` [T*B,V] and `pred` [T*B].
+  /// Runs the network on the `B` windows set by `setWindow`; fills `logits` [N,V] and `pred` [N].
   /// Dropout is applied when `dropout` (training) with masks derived from `seed`.
   func forward(_ m: GRUNet, B: Int, dropout: Bool, seed: UInt64) {
     precondition(B <= maxB)
     self.B = B
-    let N = T * B, lay = m.layout, P = m.params
+    layOut(B)
+    let N = self.N, lay = m.layout, P = m.params
     usedDropout = dropout && m.config.dropout > 0 && L > 1 && !drop.isEmpty
     dropoutSeed = seed
     StepProfile.measure("fwd embed+norm") {
@@ -118,7 +156,7 @@ final class Workspace {
       recurrent[l].pack(wih: P + g.wih, whh: P + g.whh)
       StepProfile.measure("fwd gru \(l)") {
         GRULayer.forward(hout: h[l], gates: gates[l], hn: hn[l], x: layerInput(l), h0: nil,
-                         wih: P + g.wih, whh: P + g.whh, bih: P + g.bih, bhh: P + g.bhh, T: T, B: B, H: H,
+                         wih: P + g.wih, whh: P + g.whh, bih: P + g.bih, bhh: P + g.bhh, steps: steps, H: H,
                          weights: recurrent[l])
       }
     }
@@ -142,7 +180,7 @@ final class Workspace {
   func loss(smoothing: Float, wCls: Float, wOff: Float, grad: Bool) -> LossLayer.Sums {
     StepProfile.measure("loss") {
       LossLayer.compute(logits: logits, pred: pred, dpred: grad ? dpred : nil, inTok: inTok, tgt: tgtTok,
-                        tgtOff: tgtOff, N: T * B, V: V, smoothing: smoothing, wCls: wCls, wOff: wOff,
+                        tgtOff: tgtOff, N: N, positions: T * B, V: V, smoothing: smoothing, wCls: wCls, wOff: wOff,
                         rowCE: rowCE, rowSL1: rowSL1, rowAbs: rowAbs, rowHit: rowHit)
     }
   }
@@ -152,7 +190,7 @@ final class Workspace {
     guard let gA, let gB, let dG, let dHN, let dpred, let G = m.grads else {
       preconditionFailure("backward needs a training workspace and gradients")
     }
-    let N = T * B, lay = m.layout, P = m.params
+    let N = self.N, lay = m.layout, P = m.params
     StepProfile.measure("bwd heads") {
       ClassHead.backward(dy: gA, dw: G + lay.cls, dlogits: logits, y: y, w: P + lay.cls, N: N, H: H, V: V)
       OffsetHead.backward(dy: gA, dw: G + lay.offHead, dpred: dpred, pred: pred, y: y, w: P + lay.offHead,
@@ -170,7 +208,7 @@ final class Workspace {
       StepProfile.measure("bwd gru \(l)") {
         GRULayer.backward(dx: other, dwih: G + g.wih, dwhh: G + g.whh, dbih: G + g.bih, dbhh: G + g.bhh,
                           dhout: cur, x: layerInput(l), hout: h[l], gates: gates[l], hn: hn[l],
-                          wih: P + g.wih, whh: P + g.whh, dG: dG, dHN: dHN, T: T, B: B, H: H,
+                          wih: P + g.wih, whh: P + g.whh, dG: dG, dHN: dHN, steps: steps, H: H,
                           weights: recurrent[l])
       }
       if l > 0 && usedDropout {

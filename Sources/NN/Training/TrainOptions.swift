@@ -31,6 +31,8 @@ public struct TrainProgress: Sendable {
   public var totalSteps: Int
   public var loss: Double
   public var tokensPerSecond: Double
+  /// Positions of this step's batch that were computed (not padding), of `batch · seq`.
+  public var positions: Int = 0
 }
 
 /// What a `Trainer.train` call did. `trainLoss` is the mean loss of the last (up to) 10 steps.

@@ -105,7 +105,8 @@ public enum Trainer {
         model.history.valid.append(LossPoint(step: globalStep, loss: v))
         lastValid = v
       }
-      if !progress(TrainProgress(step: step, totalSteps: total, loss: loss, tokensPerSecond: tps)) {
+      if !progress(TrainProgress(step: step, totalSteps: total, loss: loss, tokensPerSecond: tps,
+                                positions: ws.N)) {
         cancelled = step < total
         break
       }
