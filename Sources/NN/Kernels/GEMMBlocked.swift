@@ -38,9 +38,12 @@ enum GEMMBlocked {
 
     // The output grid: row blocks of whole micro-panels, equal-sized; split columns when the
     // row blocks alone cannot keep the threads busy.
+    // Large m: a whole number of row blocks per thread, and columns split only when there are
+    // fewer than two row blocks per thread (a column split packs each row block of A again).
     var rowBlocks = (m + mcMax - 1) / mcMax
     let small = rowBlocks <= 2
-    let wanted = threads > 1 ? (small ? 2 : 4) * threads : 1
+    if !small { rowBlocks = (rowBlocks + threads - 1) / threads * threads }
+    let wanted = threads > 1 ? 2 * threads : 1
     var colBlocks = rowBlocks < wanted ? min(nPanels, (wanted + rowBlocks - 1) / rowBlocks) : 1
     let rowPanelsPerBlock = (mPanels + rowBlocks - 1) / rowBlocks
     rowBlocks = (mPanels + rowPanelsPerBlock - 1) / rowPanelsPerBlock

@@ -2,7 +2,7 @@ extension GEMMBlocked {
   /// One thread's share of `C = alpha · A · packedB + beta · C`: only the columns of packed panels
   /// `jp0 ..< jp1` (C columns `16·jp0 ..< min(16·jp1, packedB.n)`), all `m` rows, on the calling
   /// thread. A is row-major `[m, lda]`, packed in blocks of `mcMax` rows (which stay in L2 while
-  /// the panels of B stream through L1).
+  /// the panels of B stream through L1), or read in place when it has at most `mcMax` rows.
   ///
   /// Every output element gets exactly the arithmetic of `GEMM.sgemm(…, packedB:)` (same
   /// micro-kernel, same K blocks in the same order), so splitting the panels among threads in any
@@ -17,6 +17,33 @@ extension GEMMBlocked {
     let mPanels = (m + mr - 1) / mr
     let block = max(1, mcMax / mr)  // row panels per block
     let kcTop = min(kcMax, k)
+    if mPanels <= block {
+      // Few rows (a GRU step): A is read in place, as the small-m schedule of `run` does; only a
+      // ragged last panel is packed (zero rows), so A is not copied at every step.
+      let last = mPanels - 1, ragged = m % mr != 0
+      Scratch.withFloats((ragged ? mr * kcTop : 0) + mr * nr) { scratch in
+        let tile = scratch + (ragged ? mr * kcTop : 0)
+        var p0 = 0, kb = 0
+        while p0 < k {
+          let kc = min(kcMax, k - p0)
+          if ragged {
+            GEMMPacking.packA(
+              transA: false, a: a, lda: lda, i0: last * mr, rows: m - last * mr, p0: p0, kc: kc, dst: scratch)
+          }
+          let start = p0
+          sweep(
+            kc: kc,
+            aPanel: { ip in
+              ragged && ip == last ? (UnsafePointer(scratch), 1, mr) : (a + ip * mr * lda + start, lda, 1)
+            },
+            ip0: 0, ip1: mPanels, m: m, jp0: jp0, jp1: jp1, n: packed.n, bPanels: UnsafePointer(packed.block(kb)),
+            alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc, tile: tile)
+          p0 += kc
+          kb += 1
+        }
+      }
+      return
+    }
     Scratch.withFloats(block * mr * kcTop + mr * nr) { scratch in
       let tile = scratch + block * mr * kcTop
       var ip0 = 0
