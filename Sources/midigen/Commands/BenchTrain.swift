@@ -57,7 +57,9 @@ func benchTrain(_ argv: [String]) -> Int32 {
     let warm = times.removeFirst()
     times.sort()
     let med = times[times.count / 2]
-    let flops = BenchSupport.trainingStepGEMMFlops(config, batch: B, seq: T)
+    // Every matrix product has the computed positions as one dimension (padding is not computed).
+    let real = Double(positions) / Double(steps * B * T)
+    let flops = BenchSupport.trainingStepGEMMFlops(config, batch: B, seq: T) * real
     print("bench train: H \(H), layers \(L), batch \(B), seq \(T), vocab \(V), threads \(threads), "
       + "\(model.parameterCount) parameters")
     print(String(format: "  %.1f ms/step (median of %d; min %.1f, max %.1f; warm-up %.1f)", med * 1e3, times.count,
@@ -65,10 +67,11 @@ func benchTrain(_ argv: [String]) -> Int32 {
     print(String(format: "  %.0f tokens/s (batch*seq positions per second)", Double(B * T) / med))
     if args.value("data") != nil {
       print(String(format: "  %.1f%% of the positions are real events (the rest is padding, not computed)",
-                   100 * Double(positions) / Double(steps * B * T)))
+                   100 * real))
     }
     print(String(format: "  %.1f GFLOP/s (%.2f GFLOP/step: 2*m*n*k of every forward+backward GEMM; "
-      + "element-wise work not counted)", flops / med / 1e9, flops / 1e9))
+      + "element-wise work not counted", flops / med / 1e9, flops / 1e9)
+      + (real < 1 ? "; computed positions only)" : ")"))
     if StepProfile.enabled {
       print("  phases (ms/step, mean of the timed steps):")
       for (phase, s) in StepProfile.report() {
