@@ -42,7 +42,16 @@ import Foundation
   /// H 4: one unit panel; H 20: two (the second ragged), split between two team members.
   @Test(arguments: [(1, 1, 4), (3, 2, 4), (4, 3, 4), (3, 2, 20)])
   func gruLayer(T: Int, B: Int, H: Int) {
-    let G = 3 * H, N = T * B
+    Self.checkGRU(steps: .uniform(T: T, B: B), H: H)
+  }
+
+  /// Sequences of lengths 4, 3 and 1 packed (see `StepRows`).
+  @Test func gruLayerPacked() {
+    Self.checkGRU(steps: .lengths([4, 3, 1]), H: 4)
+  }
+
+  static func checkGRU(steps: StepRows, H: Int) {
+    let G = 3 * H, N = steps.rows
     let w = GradCheck.random(N * H, seed: 11)
     let inputs = [GradCheck.random(N * H, seed: 12), GradCheck.random(G * H, seed: 13, scale: 0.7),
                   GradCheck.random(G * H, seed: 14, scale: 0.7), GradCheck.random(G, seed: 15),
@@ -51,7 +60,7 @@ import Foundation
     func fwd(_ x: [[Float]]) -> [Float] {
       var h = [Float](repeating: 0, count: N * H)
       GRULayer.forward(hout: &h, gates: &gates, hn: &hn, x: x[0], h0: nil, wih: x[1], whh: x[2], bih: x[3],
-                       bhh: x[4], T: T, B: B, H: H)
+                       bhh: x[4], steps: steps, H: H)
       return h
     }
     let h = fwd(inputs)
@@ -61,9 +70,9 @@ import Foundation
     var dG = [Float](repeating: 0, count: N * G), dHN = [Float](repeating: 0, count: N * H)
     GRULayer.backward(dx: &g0, dwih: &g1, dwhh: &g2, dbih: &g3, dbhh: &g4, dhout: &dh, x: inputs[0],
                       hout: h, gates: gates, hn: hn, wih: inputs[1], whh: inputs[2], dG: &dG, dHN: &dHN,
-                      T: T, B: B, H: H)
+                      steps: steps, H: H)
     let g = [g0, g1, g2, g3, g4]
-    GradCheck.check("gru T\(T) B\(B) H\(H)", inputs: inputs, analytic: g, eps: 3e-3) { GradCheck.dot(w, fwd($0)) }
+    GradCheck.check("gru \(steps.counts) H\(H)", inputs: inputs, analytic: g, eps: 3e-3) { GradCheck.dot(w, fwd($0)) }
   }
 
   /// The recurrent steps split by unit panels among team members give the same bits as one member,
@@ -81,12 +90,13 @@ import Foundation
       var h = [Float](repeating: 0, count: N * H), gates = [Float](repeating: 0, count: N * G)
       var hn = [Float](repeating: 0, count: N * H)
       GRULayer.forward(hout: &h, gates: &gates, hn: &hn, x: x, h0: nil, wih: wih, whh: whh, bih: bih, bhh: bhh,
-                       T: T, B: B, H: H)
+                       steps: .uniform(T: T, B: B), H: H)
       var dx = [Float](repeating: 0, count: N * H), dwih = [Float](repeating: 0, count: G * H), dwhh = dwih
       var dbih = [Float](repeating: 0, count: G), dbhh = dbih, dh = dhTop
       var dG = [Float](repeating: 0, count: N * G), dHN = [Float](repeating: 0, count: N * H)
       GRULayer.backward(dx: &dx, dwih: &dwih, dwhh: &dwhh, dbih: &dbih, dbhh: &dbhh, dhout: &dh, x: x, hout: h,
-                        gates: gates, hn: hn, wih: wih, whh: whh, dG: &dG, dHN: &dHN, T: T, B: B, H: H)
+                        gates: gates, hn: hn, wih: wih, whh: whh, dG: &dG, dHN: &dHN,
+                        steps: .uniform(T: T, B: B), H: H)
       return [h, gates, hn, dx, dwih, dwhh, dbih, dbhh]
     }
     let one = run(threads: 1), two = run(threads: 2), three = run(threads: 3)

@@ -90,32 +90,6 @@ import Testing
     }
   }
 
-  @Test func packedLayerGradient() {
-    let steps = StepRows.lengths([4, 3, 1]), H = 4, G = 3 * H, N = steps.rows
-    let w = GradCheck.random(N * H, seed: 41)
-    let inputs = [GradCheck.random(N * H, seed: 42), GradCheck.random(G * H, seed: 43, scale: 0.7),
-                  GradCheck.random(G * H, seed: 44, scale: 0.7), GradCheck.random(G, seed: 45),
-                  GradCheck.random(G, seed: 46)]
-    var gates = [Float](repeating: 0, count: N * G), hn = [Float](repeating: 0, count: N * H)
-    func fwd(_ x: [[Float]]) -> [Float] {
-      var h = [Float](repeating: 0, count: N * H)
-      GRULayer.forward(hout: &h, gates: &gates, hn: &hn, x: x[0], h0: nil, wih: x[1], whh: x[2], bih: x[3],
-                       bhh: x[4], steps: steps, H: H)
-      return h
-    }
-    let h = fwd(inputs)
-    var g0 = [Float](repeating: 0, count: N * H), g1 = [Float](repeating: 0, count: G * H), g2 = g1
-    var g3 = [Float](repeating: 0, count: G), g4 = g3
-    var dh = w
-    var dG = [Float](repeating: 0, count: N * G), dHN = [Float](repeating: 0, count: N * H)
-    GRULayer.backward(dx: &g0, dwih: &g1, dwhh: &g2, dbih: &g3, dbhh: &g4, dhout: &dh, x: inputs[0],
-                      hout: h, gates: gates, hn: hn, wih: inputs[1], whh: inputs[2], dG: &dG, dHN: &dHN,
-                      steps: steps, H: H)
-    GradCheck.check("packed gru", inputs: inputs, analytic: [g0, g1, g2, g3, g4], eps: 3e-3) {
-      GradCheck.dot(w, fwd($0))
-    }
-  }
-
   /// A workspace computes only the real positions of its windows, and a batch's loss does not
   /// depend on the order of its windows (it is a sum over positions).
   @Test func workspaceSkipsPaddingAndOrderDoesNotMatter() {

@@ -2,28 +2,22 @@ import Foundation
 
 /// One GRU layer over a whole sequence, time-major (PyTorch `nn.GRU` semantics, gate order r, z, n).
 ///
-/// Shapes: `x`, `hout` [T,B,H] (row `t*B + b`); `wih`, `whh` [3H,H]; `bih`, `bhh` [3H];
-/// saved for backward: `gates` [T,B,3H] holding (r, z, n) and `hn` [T,B,H] holding `W_hn h + b_hn`.
+/// Rows: `steps` (see `StepRows`) says which rows of the activations are time step `t` and which
+/// row each continues; `.uniform(T:B:)` is a [T,B] batch (row `t*B + b`), and sequences of different
+/// lengths are packed, so the padding after a short sequence is never computed.
 ///
-///     gi = x W_ihᵀ + b_ih                 (chunks of steps: [steps*B,H]x[H,3H] GEMMs)
-///     gh = h_{t-1} W_hhᵀ + b_hh           (per step: [B,H]x[H,3H])
+/// Shapes: `x`, `hout` [rows,H]; `wih`, `whh` [3H,H]; `bih`, `bhh` [3H]; saved for backward: `gates`
+/// [rows,3H] holding (r, z, n) and `hn` [rows,H] holding `W_hn h + b_hn`.
+///
+///     gi = x W_ihᵀ + b_ih                 (chunks of steps: [rows,H]x[H,3H] GEMMs)
+///     gh = h_{t-1} W_hhᵀ + b_hh           (per step: [rows of t,H]x[H,3H])
 ///     r = σ(gi_r + gh_r);  z = σ(gi_z + gh_z);  n = tanh(gi_n + r * gh_n)
 ///     h_t = (1 - z) * n + z * h_{t-1}
 enum GRULayer {
-  /// `h0` [B,H] is the initial state (nil: zeros). `weights`, if given, holds this layer's `W_ih`
-  /// and `W_hh` packed for `GRURecurrence` (`GRURecurrentWeights.pack(wih:whh:)`); nil packs here.
+  /// `h0` [rows of step 0, H] is the initial state (nil: zeros). `weights`, if given, holds this
+  /// layer's `W_ih` and `W_hh` packed for `GRURecurrence` (`GRURecurrentWeights.pack(wih:whh:)`);
+  /// nil packs here.
   /// The time steps run on `Team.shared` (see `GRURecurrence`).
-  static func forward(
-    hout: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>,
-    x: UnsafePointer<Float>, h0: UnsafePointer<Float>?,
-    wih: UnsafePointer<Float>, whh: UnsafePointer<Float>, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
-    T: Int, B: Int, H: Int, weights: GRURecurrentWeights? = nil
-  ) {
-    forward(hout: hout, gates: gates, hn: hn, x: x, h0: h0, wih: wih, whh: whh, bih: bih, bhh: bhh,
-            steps: .uniform(T: T, B: B), H: H, weights: weights)
-  }
-
-  /// The same over sequences of different lengths, rows laid out by `steps` (see `StepRows`).
   static func forward(
     hout: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>,
     x: UnsafePointer<Float>, h0: UnsafePointer<Float>?,
@@ -41,29 +35,15 @@ enum GRULayer {
 
   /// Backpropagation through time, assuming `h0 = 0` (training).
   ///
-  /// `dhout` [T,B,H] holds dL/dh_t from above on entry and is used as the running dL/dh_t (destroyed).
-  /// Writes `dx` [T,B,H] (overwritten); accumulates `dwih`, `dwhh`, `dbih`, `dbhh` (`+=`).
-  /// Scratch: `dG` [T,B,3H] (gradient of gi), `dHN` [T,B,H] (gradient of gh_n). `weights`, if given,
+  /// `dhout` [rows,H] holds dL/dh_t from above on entry and is used as the running dL/dh_t (destroyed).
+  /// Writes `dx` [rows,H] (overwritten); accumulates `dwih`, `dwhh`, `dbih`, `dbhh` (`+=`).
+  /// Scratch: `dG` [rows,3H] (gradient of gi), `dHN` [rows,H] (gradient of gh_n). `weights`, if given,
   /// holds `W_hh` packed for the steps (built with `training: true`); nil packs it here.
   ///
   ///     dn = dh (1-z);  dz = dh (h_{t-1} - n);  dh_{t-1} += dh z + dgh W_hh
   ///     dgi_n = dn (1-n²);  dgh_n = dgi_n r;  dgi_r = dgh_r = dgi_n gh_n r(1-r);  dgi_z = dgh_z = dz z(1-z)
   ///     dW_ih += Σ_t dgiᵀ x_t;  dW_hh += Σ_t dghᵀ h_{t-1};  dx = dgi W_ih
-  static func backward(
-    dx: UnsafeMutablePointer<Float>,
-    dwih: UnsafeMutablePointer<Float>, dwhh: UnsafeMutablePointer<Float>,
-    dbih: UnsafeMutablePointer<Float>, dbhh: UnsafeMutablePointer<Float>,
-    dhout: UnsafeMutablePointer<Float>,
-    x: UnsafePointer<Float>, hout: UnsafePointer<Float>, gates: UnsafePointer<Float>, hn: UnsafePointer<Float>,
-    wih: UnsafePointer<Float>, whh: UnsafePointer<Float>,
-    dG: UnsafeMutablePointer<Float>, dHN: UnsafeMutablePointer<Float>,
-    T: Int, B: Int, H: Int, weights: GRURecurrentWeights? = nil
-  ) {
-    backward(dx: dx, dwih: dwih, dwhh: dwhh, dbih: dbih, dbhh: dbhh, dhout: dhout, x: x, hout: hout, gates: gates,
-             hn: hn, wih: wih, whh: whh, dG: dG, dHN: dHN, steps: .uniform(T: T, B: B), H: H, weights: weights)
-  }
-
-  /// The same over sequences of different lengths, rows laid out by `steps` (see `StepRows`).
+  ///
   /// `dW_hh` pairs each row with the row it continues: when the steps differ in width, those rows
   /// of `hout` are first gathered into `dx` (free until `dx` is computed last).
   static func backward(
