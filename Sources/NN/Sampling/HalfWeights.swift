@@ -124,8 +124,13 @@ struct HalfMatrix {
 
 /// The dot products behind `HalfMatrix.gemv`: 8-lane FMAs on binary16 weights converted to Float.
 enum HalfKernels {
+  /// Eight binary16 values widened to Float. Lane by lane with the scalar conversion (always
+  /// inlined; LLVM fuses it into one `vcvtph2ps`): the generic `SIMD8<Float>(SIMD8<Float16>)` is
+  /// a call the optimizer sometimes leaves out of line, which made sampling 5x slower.
   @inline(__always) static func h8(_ p: UnsafePointer<Float16>) -> SIMD8<Float> {
-    SIMD8<Float>(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float16>.self))
+    let h = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float16>.self)
+    return SIMD8<Float>(Float(h[0]), Float(h[1]), Float(h[2]), Float(h[3]),
+                        Float(h[4]), Float(h[5]), Float(h[6]), Float(h[7]))
   }
 
   @inline(__always) static func f8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
