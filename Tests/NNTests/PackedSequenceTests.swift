@@ -112,4 +112,28 @@ import Testing
     let b = loss([2, 0, 1])
     #expect(abs(a - b) <= 1e-6 * abs(a))
   }
+
+  /// A window that starts at or past its song's end is all padding: it gets no row, and a batch of
+  /// only such windows computes nothing (zero loss, zero gradients) instead of failing.
+  @Test func emptyWindows() {
+    let m = GRUNet(config: GRUConfig(vocabSize: 5, hidden: 8, layers: 2, dropout: 0.3),
+                   vocab: ["<PAD>"] + (1..<5).map { "t\($0)" }, seed: 6)
+    m.ensureTrainingState()
+    let song = TokenSequence(ids: [1, 2, 3], offsets: [0, 0.5, 0.5])
+    let ws = Workspace(config: m.config, T: 4, maxB: 2, training: true)
+    ws.setWindow(0, of: 2, seq: song, start: 3)
+    ws.setWindow(1, of: 2, seq: song, start: 1)
+    ws.forward(m, B: 2, dropout: true, seed: 1)
+    #expect(ws.N == 2 && ws.row(t: 0, b: 0) == nil && ws.row(t: 1, b: 1) == 1)
+    #expect(ws.loss(smoothing: 0, wCls: 1, wOff: 10, grad: true).ceCount == 1)
+    ws.setWindow(0, of: 2, seq: song, start: 3)
+    ws.setWindow(1, of: 2, seq: song, start: 5)
+    ws.forward(m, B: 2, dropout: true, seed: 2)
+    #expect(ws.N == 0 && ws.steps.steps == 0)
+    let sums = ws.loss(smoothing: 0.1, wCls: 1, wOff: 10, grad: true)
+    #expect(sums.loss(wCls: 1, wOff: 10) == 0 && sums.positions == 8)
+    m.grads!.update(repeating: 0, count: m.parameterCount)
+    ws.backward(m)
+    #expect((0..<m.parameterCount).allSatisfy { m.grads![$0] == 0 })
+  }
 }
