@@ -17,49 +17,38 @@ extension GEMMBlocked {
     let mPanels = (m + mr - 1) / mr
     let block = max(1, mcMax / mr)  // row panels per block
     let kcTop = min(kcMax, k)
-    if mPanels <= block {
-      // Few rows (a GRU step): A is read in place, as the small-m schedule of `run` does; only a
-      // ragged last panel is packed (zero rows), so A is not copied at every step.
-      let last = mPanels - 1, ragged = m % mr != 0
-      Scratch.withFloats((ragged ? mr * kcTop : 0) + mr * nr) { scratch in
-        let tile = scratch + (ragged ? mr * kcTop : 0)
-        var p0 = 0, kb = 0
-        while p0 < k {
-          let kc = min(kcMax, k - p0)
-          if ragged {
-            GEMMPacking.packA(
-              transA: false, a: a, lda: lda, i0: last * mr, rows: m - last * mr, p0: p0, kc: kc, dst: scratch)
-          }
-          let start = p0
-          sweep(
-            kc: kc,
-            aPanel: { ip in
-              ragged && ip == last ? (UnsafePointer(scratch), 1, mr) : (a + ip * mr * lda + start, lda, 1)
-            },
-            ip0: 0, ip1: mPanels, m: m, jp0: jp0, jp1: jp1, n: packed.n, bPanels: UnsafePointer(packed.block(kb)),
-            alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc, tile: tile)
-          p0 += kc
-          kb += 1
-        }
-      }
-      return
-    }
-    Scratch.withFloats(block * mr * kcTop + mr * nr) { scratch in
-      let tile = scratch + block * mr * kcTop
+    // Few rows (a GRU step): A is read in place, as the small-m schedule of `run` does, and only a
+    // ragged last panel is packed (zero rows), so A is not copied at every step.
+    let inPlace = mPanels <= block, last = mPanels - 1, ragged = m % mr != 0
+    let aFloats = inPlace ? (ragged ? mr * kcTop : 0) : block * mr * kcTop
+    Scratch.withFloats(aFloats + mr * nr) { scratch in
+      let tile = scratch + aFloats
       var ip0 = 0
       while ip0 < mPanels {
         let ip1 = min(mPanels, ip0 + block)
         var p0 = 0, kb = 0
         while p0 < k {
           let kc = min(kcMax, k - p0)
-          GEMMPacking.packA(
-            transA: false, a: a, lda: lda, i0: ip0 * mr, rows: min(m, ip1 * mr) - ip0 * mr, p0: p0, kc: kc,
-            dst: scratch)
-          let first = ip0
+          let first = ip0, start = p0
+          let aPanel: (Int) -> APanel
+          if inPlace {
+            if ragged {
+              GEMMPacking.packA(
+                transA: false, a: a, lda: lda, i0: last * mr, rows: m - last * mr, p0: p0, kc: kc, dst: scratch)
+            }
+            aPanel = { ip in
+              ragged && ip == last ? (UnsafePointer(scratch), 1, mr) : (a + ip * mr * lda + start, lda, 1)
+            }
+          } else {
+            GEMMPacking.packA(
+              transA: false, a: a, lda: lda, i0: ip0 * mr, rows: min(m, ip1 * mr) - ip0 * mr, p0: p0, kc: kc,
+              dst: scratch)
+            aPanel = { ip in (UnsafePointer(scratch + (ip - first) * mr * kc), 1, mr) }
+          }
           sweep(
-            kc: kc, aPanel: { ip in (UnsafePointer(scratch + (ip - first) * mr * kc), 1, mr) }, ip0: ip0, ip1: ip1,
-            m: m, jp0: jp0, jp1: jp1, n: packed.n, bPanels: UnsafePointer(packed.block(kb)), alpha: alpha,
-            beta: p0 == 0 ? beta : 1, c: c, ldc: ldc, tile: tile)
+            kc: kc, aPanel: aPanel, ip0: ip0, ip1: ip1, m: m, jp0: jp0, jp1: jp1, n: packed.n,
+            bPanels: UnsafePointer(packed.block(kb)), alpha: alpha, beta: p0 == 0 ? beta : 1, c: c, ldc: ldc,
+            tile: tile)
           p0 += kc
           kb += 1
         }
