@@ -11,6 +11,9 @@ public final class Interpreter {
   public let builtinOrder: [String]
   /// Lines written by the cell being run (values of expression statements, `print`, `saved: …`).
   private(set) var lines: [String] = []
+  /// Values the cell being run displayed (expression statements, at top level or inside loops and
+  /// functions), in output order: the HTML export draws their charts and players from these.
+  private(set) var shown: [Value] = []
 
   public init(session: Session = Session(), environment: ExecutionEnvironment, builtins: [Builtin]) {
     self.session = session
@@ -25,53 +28,78 @@ public final class Interpreter {
   public struct CellResult {
     public var output: String
     public var error: Diagnostic?
+    /// The values the cell displayed, in output order (see `show`).
+    public var shown: [Value] = []
   }
 
   /// Parses and runs `source` (whose first line is file line `firstLine`).
   public func run(_ source: String, firstLine: Int = 1) -> CellResult {
     lines = []
+    shown = []
     do {
       let statements = try Parser.parse(source, firstLine: firstLine)
       try execute(statements)
-      return CellResult(output: lines.joined(separator: "\n"), error: nil)
+      return CellResult(output: lines.joined(separator: "\n"), error: nil, shown: shown)
     } catch let d as Diagnostic {
-      return CellResult(output: lines.joined(separator: "\n"), error: d)
+      return CellResult(output: lines.joined(separator: "\n"), error: d, shown: shown)
     } catch {
       let d = Diagnostic("\(error)", at: SourceRange(SourceLocation(line: firstLine, column: 1),
                                                      SourceLocation(line: firstLine, column: 1)))
-      return CellResult(output: lines.joined(separator: "\n"), error: d)
+      return CellResult(output: lines.joined(separator: "\n"), error: d, shown: shown)
     }
   }
 
   /// Runs already parsed statements (e.g. with parameter overrides applied) as one cell.
   public func run(statements: [Statement]) -> CellResult {
     lines = []
+    shown = []
     do {
       try execute(statements)
-      return CellResult(output: lines.joined(separator: "\n"), error: nil)
+      return CellResult(output: lines.joined(separator: "\n"), error: nil, shown: shown)
     } catch let d as Diagnostic {
-      return CellResult(output: lines.joined(separator: "\n"), error: d)
+      return CellResult(output: lines.joined(separator: "\n"), error: d, shown: shown)
     } catch {
       let start = statements.first?.range.start ?? SourceLocation(line: 1, column: 1)
-      return CellResult(output: lines.joined(separator: "\n"), error: Diagnostic("\(error)", at: SourceRange(start, start)))
+      return CellResult(output: lines.joined(separator: "\n"), error: Diagnostic("\(error)", at: SourceRange(start, start)), shown: shown)
     }
   }
 
   /// Runs parsed statements, appending shown values to the output lines.
   public func execute(_ statements: [Statement]) throws {
     for s in statements {
-      switch s {
-      case .assign(let name, let range, let expr):
-        if builtins[name] != nil {
-          throw Diagnostic("cannot assign to '\(name)': it is a built-in function", at: range)
+      do {
+        try checkInterrupt()
+        switch s {
+        case .assign(let name, let range, let expr):
+          if builtins[name] != nil {
+            throw Diagnostic("cannot assign to '\(name)': it is a built-in function", at: range)
+          }
+          do {
+            session.variables[name] = try evaluate(expr)
+          } catch let i as Interrupted {
+            if let v = i.partial { session.variables[name] = v }
+            throw i
+          }
+        case .expression(let expr):
+          show(try evaluate(expr))
         }
-        session.variables[name] = try evaluate(expr)
-      case .expression(let expr):
-        let v = try evaluate(expr)
-        if case .nothing = v { continue }
-        emit(v.display)
+      } catch let i as Interrupted {
+        throw Diagnostic(i.message, at: s.range)
       }
     }
+  }
+
+  /// Throws `Interrupted` when the user asked to stop (polled between statements, loop iterations, calls).
+  public func checkInterrupt() throws {
+    if environment.isCancelled() { throw Interrupted() }
+  }
+
+  /// Displays a value as an expression statement does: its text in the output (nothing for `.nothing`),
+  /// and the value itself in `CellResult.shown`.
+  public func show(_ v: Value) {
+    if case .nothing = v { return }
+    emit(v.display)
+    shown.append(v)
   }
 
   /// Appends text (possibly several lines) to the cell's output.
@@ -160,6 +188,8 @@ public final class Interpreter {
       return try builtin.body(c)
     } catch let d as Diagnostic {
       throw d
+    } catch let i as Interrupted {
+      throw i
     } catch {
       throw Diagnostic("\(name)(): \(error)", at: range)
     }
