@@ -22,7 +22,8 @@ enum FileBuiltins {
     ) { call in
       try call.allowPositional(2)
       let v = try call.argument(0, "a value to save")
-      let p = try call.path(1, "a file path")
+      var p = try call.path(1, "a file path")
+      p.resolved = call.interpreter.environment.redirectWrite(p.resolved)  // `run --check`: a scratch folder
       let ext = (p.written as NSString).pathExtension.lowercased()
       guard case .object(let o) = v.value else {
         throw Diagnostic("save() cannot write \(v.value.aTypeName); it saves melodies, models, datasets and charts",

@@ -208,10 +208,12 @@ public enum NotebookError: Error, Sendable, Equatable, CustomStringConvertible {
   case session(String)
   /// A notebook that does not parse: the rendered diagnostic.
   case format(String)
+  /// Another process holds the notebook's lock (`--no-wait`, or waiting was given up).
+  case busy(String)
 
   public var description: String {
     switch self {
-    case .noSuchCell(let s), .badParameter(let s), .io(let s), .session(let s), .format(let s): return s
+    case .noSuchCell(let s), .badParameter(let s), .io(let s), .session(let s), .format(let s), .busy(let s): return s
     }
   }
 }
