@@ -12,7 +12,15 @@ enum RunSignals {
   nonisolated(unsafe) static var received: Int32 = 0
 
   static func install() {
-    for s in [SIGINT, SIGTERM, SIGHUP] { signal(s, handler) }
+    // A parent may have started us with these blocked (a spawning thread of a Dispatch pool blocks
+    // them): unblock, or they would stay pending until the run ends.
+    var set = sigset_t()
+    sigemptyset(&set)
+    for s in [SIGINT, SIGTERM, SIGHUP] {
+      signal(s, handler)
+      sigaddset(&set, s)
+    }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
   }
 
   static let handler: @convention(c) (Int32) -> Void = { sig in

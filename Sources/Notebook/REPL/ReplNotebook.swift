@@ -81,7 +81,13 @@ extension ReplEngine {
     let source = chosen.map { kept[$0].source }.joined(separator: "\n")
     let output = chosen.map { kept[$0].output }.filter { !$0.isEmpty }.joined(separator: "\n")
     do {
-      let doc = try store().modify(onWait: onWait) { $0.appendCode(source, output: output, title: title) }
+      let names = builtinNames
+      let doc = try store().modify(onWait: onWait) { doc in
+        doc.appendCode(source, output: output, title: title)
+        let i = doc.cells.count - 1
+        let inputs = Staleness.inputs(i, in: doc, parsed: Staleness.parse(doc), builtins: names)
+        if !inputs.isEmpty { doc.setOutput(output, ofCell: i, failed: false, inputs: inputs) }
+      }
       return "kept \(chosen.count == 1 ? "1 input" : "\(chosen.count) inputs") as cell \(doc.codeCellIndices.count)"
         + " of \(notebookPath ?? "")"
     } catch {

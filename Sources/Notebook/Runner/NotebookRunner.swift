@@ -81,6 +81,9 @@ public final class NotebookRunner {
     self.store = SessionStore(restorers: library.restorers)
   }
 
+  /// The session entry listing the parameters that hold `-p` values.
+  static let overriddenKey = "#overridden"
+
   var fileName: String { (path as NSString).lastPathComponent }
   var builtinNames: Set<String> { Set(builtins.map(\.name)) }
 
@@ -144,13 +147,17 @@ public final class NotebookRunner {
           }
         }
       }
-      // -p without the parameters cell among the targets: the overridden names take their new values first.
-      if let p = parameterCell, !targets.contains(p), let statements = parsed[p], !options.parameters.isEmpty {
+      // The parameters cell is not among the targets: the names overridden now take their new values,
+      // and names a run with -p left overridden in the session take the source's values back.
+      if let p = parameterCell, !targets.contains(p), let statements = parsed[p] {
+        let overridden = Set(options.parameters.values.map(\.name))
+        let left = Set((interp.session.ranCells[NotebookRunner.overriddenKey] ?? "").split(separator: ",")
+          .map(String.init)).subtracting(overridden)
         let assignments = options.parameters.apply(to: statements).filter {
-          if case .assign(let name, _, _) = $0 { return options.parameters.values.contains { $0.name == name } }
+          if case .assign(let name, _, _) = $0 { return overridden.contains(name) || left.contains(name) }
           return false
         }
-        if case .some(let error) = interp.run(statements: assignments).error {
+        if !assignments.isEmpty, case .some(let error) = interp.run(statements: assignments).error {
           throw NotebookError.badParameter("-p: \(error.message)")
         }
       }
@@ -189,6 +196,9 @@ public final class NotebookRunner {
         break
       }
     }
+    // Which parameters hold -p values in the saved session (a later run without -p restores them).
+    let names = options.parameters.values.map(\.name)
+    interp.session.ranCells[NotebookRunner.overriddenKey] = names.isEmpty ? nil : Set(names).sorted().joined(separator: ",")
     result.sessionError = saveSession(interp.session, options)
     result.artifacts = artifacts
     return result

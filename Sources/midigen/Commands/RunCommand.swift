@@ -148,21 +148,23 @@ func checkReport(_ path: String, _ result: RunResult, scratch: String) -> Int32 
     problems += 1
   }
   var seen = Set<String>()
-  var same = 0
+  var same = 0, absent = 0
   for a in result.artifacts where seen.insert(a.path).inserted {
+    let shown = (a.path as NSString).standardizingPath
     let mine = FileManager.default.contents(atPath: a.scratch)
-    let theirs = FileManager.default.contents(atPath: a.path)
-    if theirs == nil {
-      printOut("new file: \(a.path) (not in the working tree)")
-      problems += 1
-    } else if mine != theirs {
-      printOut("changed file: \(a.path) (\(theirs?.count ?? 0) bytes, now \(mine?.count ?? 0); new copy: \(a.scratch))")
+    guard let theirs = FileManager.default.contents(atPath: a.path) else {
+      absent += 1  // nothing to compare with (a git-ignored .wav on a fresh clone, say)
+      continue
+    }
+    if mine != theirs {
+      printOut("changed file: \(shown) (\(theirs.count) bytes, now \(mine?.count ?? 0); new copy: \(a.scratch))")
       problems += 1
     } else {
       same += 1
     }
   }
-  let files = same == 0 ? "" : " and \(same) saved file\(same == 1 ? "" : "s")"
+  var files = same == 0 ? "" : " and \(same) saved file\(same == 1 ? "" : "s")"
+  if absent > 0 { files += " (\(absent) saved file\(absent == 1 ? "" : "s") absent, not compared)" }
   if problems == 0 && !result.failed && !result.interrupted {
     removeFolder(scratch)
     printError("midigen run --check: \(path)\(files) reproduced byte for byte (\(cells(result.reports.count)) ran)")
