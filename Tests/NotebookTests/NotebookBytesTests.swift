@@ -108,3 +108,27 @@ import Testing
     }
   }
 }
+
+extension NotebookBytesTests {
+  /// A whole run of a CRLF notebook with a byte order mark: both survive, and a re-run is byte-identical.
+  @Test func aRunKeepsCRLFAndTheByteOrderMark() throws {
+    let dir = try TestSupport.tempFolder()
+    defer { TestSupport.cleanup(dir) }
+    let path = dir + "/nb.mgnb"
+    try Data("\u{FEFF}Intro\r\n%% code: a\r\nx = 1\r\nprint(\"p\\r\\n%% code\")\r\n\r\n%% code\r\nx + 1\r\n".utf8)
+      .write(to: URL(fileURLWithPath: path))
+    let runner = NotebookRunner(path: path, environment: ExecutionEnvironment(baseDirectory: dir))
+    _ = try runner.run(RunOptions())
+    // Read the bytes: Foundation's String(contentsOfFile:) drops a byte order mark.
+    func bytes() throws -> String { String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self) }
+    let once = try bytes()
+    #expect(once.unicodeScalars.first == "\u{FEFF}")
+    #expect(once.hasPrefix("\u{FEFF}Intro\r\n%% code: a\r\nx = 1\r\nprint(\"p\\r\\n%% code\")\r\n\r\n%% output "))
+    #expect(bareLineFeeds(once) == 0)
+    let doc = try NotebookDocument.parse(once, file: "nb")
+    #expect(doc.codeCellIndices.count == 2)
+    #expect(doc.cells[2].output == "2")
+    _ = try runner.run(RunOptions())
+    #expect(try bytes() == once)
+  }
+}

@@ -167,8 +167,11 @@ enum FileBuiltins {
       let env = call.interpreter.environment
       env.progress(ProgressReport(task: "load", step: 0, total: 1))
       let dataset: Dataset
+      let watch = LoadWatch(env)
       do {
-        dataset = try Dataset.load(p.resolved, options: options, limit: limit)
+        dataset = try Dataset.load(p.resolved, options: options, limit: limit) { _, total in watch.next(total) }
+      } catch let stop as LoadStopped {
+        throw Interrupted(note: "loading stopped after \(stop.files) of \(stop.total) files")
       } catch {
         throw Diagnostic("\(error)".replacingOccurrences(of: p.resolved, with: p.written), at: p.range)
       }
@@ -179,5 +182,22 @@ enum FileBuiltins {
       }
       return .object(DatasetObject(dataset, path: p.written))
     }
+  }
+}
+
+/// Progress and interruption of `load` from its loading threads: reports are serialized by a lock.
+final class LoadWatch: @unchecked Sendable {
+  let env: ExecutionEnvironment
+  let lock = NSLock()
+  var done = 0
+  init(_ env: ExecutionEnvironment) { self.env = env }
+
+  /// Counts a file about to be read; false when the user interrupted.
+  func next(_ total: Int) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    env.progress(ProgressReport(task: "load", step: done, total: total))
+    done += 1
+    return !env.isCancelled()
   }
 }

@@ -142,8 +142,8 @@ public struct NotebookDocument: Sendable, Equatable {
   public mutating func setOutput(_ text: String, ofCell index: Int, failed: Bool, overridden: Bool = false,
                                  inputs: [String] = [], seconds: Double? = nil) {
     var cell = cells[index]
-    if cell.source.isEmpty, let h = cell.header, !h.hasSuffix("\n") { cell.header = h + newline }
-    if !cell.source.isEmpty && !cell.source.hasSuffix("\n") { cell.source += newline }
+    if cell.source.isEmpty, let h = cell.header, !h.endsLine { cell.header = h + newline }
+    if !cell.source.isEmpty && !cell.source.endsLine { cell.source += newline }
     cell.outputBlock = OutputBlock.make(
       text: text, hash: cell.sourceHash, failed: failed, overridden: overridden, inputs: inputs, seconds: seconds,
       separated: index < cells.count - 1, newline: newline)
@@ -156,7 +156,7 @@ public struct NotebookDocument: Sendable, Equatable {
   public mutating func setSource(_ source: String, ofCell index: Int) {
     var body = OutputBlock.trimTrailing(source) + "\n"
     if cells[index].outputBlock == nil && index < cells.count - 1 { body += "\n" }
-    if let h = cells[index].header, !h.hasSuffix("\n") { cells[index].header = h + newline }
+    if let h = cells[index].header, !h.endsLine { cells[index].header = h + newline }
     cells[index].source = newline == "\n" ? body : body.replacingNewlines(with: newline)
     renumber()
   }
@@ -166,7 +166,7 @@ public struct NotebookDocument: Sendable, Equatable {
     var line = 1
     func count(_ s: String) -> Int { s.utf8.reduce(0) { $1 == 10 ? $0 + 1 : $0 } }
     for i in cells.indices {
-      if let h = cells[i].header { line += count(h) + (h.hasSuffix("\n") ? 0 : 1) }
+      if let h = cells[i].header { line += count(h) + (h.endsLine ? 0 : 1) }
       cells[i].sourceLine = line
       line += count(cells[i].source)
       if let o = cells[i].outputBlock { line += count(o.header) + count(o.body) }
@@ -178,22 +178,22 @@ public struct NotebookDocument: Sendable, Equatable {
   public mutating func appendCode(_ source: String, output: String, title: String? = nil) {
     let nl = newline
     func separated(_ s: String) -> String {
-      if s.isEmpty || s.hasSuffix("\n" + nl) { return s }
-      return s + (s.hasSuffix("\n") ? nl : nl + nl)
+      if s.isEmpty || s.endsWithScalars(nl + nl) { return s }
+      return s + (s.endsLine ? nl : nl + nl)
     }
     if let last = cells.indices.last {
       if var o = cells[last].outputBlock {
         o.body = o.body.isEmpty ? nl : separated(o.body)
         cells[last].outputBlock = o
       } else if cells[last].source.isEmpty {
-        if let h = cells[last].header, !h.hasSuffix("\n") { cells[last].header = h + nl }
+        if let h = cells[last].header, !h.endsLine { cells[last].header = h + nl }
       } else {
         cells[last].source = separated(cells[last].source)
       }
     }
     let header = (title.map { "%% code: \($0)" } ?? "%% code") + nl
     var body = source
-    if !body.hasSuffix("\n") { body += "\n" }
+    if !body.endsLine { body += "\n" }
     if nl != "\n" { body = body.replacingNewlines(with: nl) }
     cells.append(Cell(kind: .code, title: title, header: header, source: body, sourceLine: 0))
     setOutput(output, ofCell: cells.count - 1, failed: false)
@@ -286,4 +286,16 @@ func linesKeepingTerminators(_ text: String) -> [String] {
   }
   if !current.isEmpty { lines.append(current) }
   return lines
+}
+
+extension String {
+  /// True when the last scalar is a line feed. (`hasSuffix("\n")` compares `Character`s, and a CRLF file's
+  /// `\r\n` is one `Character`, so it would say no.)
+  var endsLine: Bool { unicodeScalars.last == "\n" }
+
+  /// `hasSuffix` on Unicode scalars.
+  func endsWithScalars(_ suffix: String) -> Bool {
+    let a = Array(unicodeScalars), b = Array(suffix.unicodeScalars)
+    return a.count >= b.count && Array(a.suffix(b.count)) == b
+  }
 }
