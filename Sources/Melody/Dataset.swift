@@ -41,8 +41,12 @@ public struct Dataset: Sendable {
   /// cores; the result does not depend on the thread count. A file that fails to parse, or has
   /// no notes, is recorded in `failures` and skipped. Throws only when the path names no file
   /// or the options are invalid. `threads` (default: all cores) only changes the speed.
+  ///
+  /// `onFile(done, total)` is called (from the loading threads) before each file; returning false stops
+  /// the load with `LoadStopped`.
   public static func load(
-    _ path: String, options: EncodingOptions, limit: Int? = nil, threads: Int? = nil
+    _ path: String, options: EncodingOptions, limit: Int? = nil, threads: Int? = nil,
+    onFile: (@Sendable (Int, Int) -> Bool)? = nil
   ) throws -> Dataset {
     guard options.quantize >= 1 else { throw MelodyError.badOptions("quantize must be at least 1") }
     var found = try DatasetFiles.expand(path)
@@ -59,10 +63,12 @@ public struct Dataset: Sendable {
       let counter = WorkCounter()
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
         while let i = counter.next(below: files.count) {
+          if let onFile, !onFile(i, files.count) { break }
           box.buffer[i] = loadOne(files[i], options: options)
         }
       }
     }
+    if let stop = results.firstIndex(where: { $0 == nil }) { throw LoadStopped(files: stop, total: files.count) }
     var songs: [Song] = []
     var failures: [LoadFailure] = []
     for r in results {
@@ -143,4 +149,10 @@ final class WorkCounter: @unchecked Sendable {
     value += 1
     return value - 1
   }
+}
+
+/// Thrown by `Dataset.load` when its `onFile` callback asked it to stop; `files` were read before.
+public struct LoadStopped: Error, Sendable {
+  public var files: Int
+  public var total: Int
 }

@@ -196,7 +196,7 @@ import Testing
     let i = Interpreter(environment: env, builtins: StandardLibrary().builtins)
     let out = TestSupport.run(i, "songs = load(\"songs\")\nm = train(songs, hidden: 8, layers: 1, steps: 50, batch: 2, seq: 8)\nm.steps")
     // The rest of the cell does not run: it ends with a located error; the model is bound with its weights.
-    #expect(out == "training stopped after 2 steps (interrupted); the model keeps the weights reached\nerror 3:1: interrupted")
+    #expect(out == "error 2:1: interrupted: training stopped after 2 steps; the model keeps the weights reached")
     flag.value = false
     #expect(TestSupport.run(i, "m.steps") == "2")
   }

@@ -64,7 +64,7 @@ import Testing
     let path = dir + "/nb.mgnb"
     try "# notes\n%% code: one\nx = 20\nx + 1\n\n%% code: two\nx * 2\n".write(toFile: path, atomically: true, encoding: .utf8)
     let e = engine(notebook: path, base: dir)
-    let out = script(e, [":cells", ":run two", ":run one", ":run all", "x + 22", ":keep answer", ":cells", ":quit", "never"])
+    let out = script(e, [":cells", ":run two", ":run one", ":run all", "x + 22", ":keep as answer", ":cells", ":quit", "never"])
     #expect(out == """
       1 (one) [never run]: x = 20
       2 (two) [never run]: x * 2
@@ -79,15 +79,19 @@ import Testing
       ── cell 2 (two)
       40
       42
-      kept as cell 3 of \(path)
-      1 (one) [never run]: x = 20
-      2 (two) [never run]: x * 2
+      kept 1 input as cell 3 of \(path)
+      1 (one) [ok]: x = 20
+      2 (two) [ok]: x * 2
       3 (answer) [ok]: x + 22
 
       """)
     let text = try String(contentsOfFile: path, encoding: .utf8)
-    #expect(text == "# notes\n%% code: one\nx = 20\nx + 1\n\n%% code: two\nx * 2\n\n%% code: answer\nx + 22\n"
-      + "%% output \(SourceHash.short("x + 22"))\n42\n")
+    // :run wrote the outputs back; :keep appended the cell (it reads `x` from cell 1: recorded in `in=`).
+    let doc = try NotebookDocument.parse(text, file: "nb.mgnb")
+    #expect(doc.cells.map(\.output) == [nil, "21", "40", "42"])
+    #expect(text.hasPrefix("# notes\n%% code: one\nx = 20\nx + 1\n\n%% output \(SourceHash.short("x = 20\nx + 1"))\n21\n\n"))
+    #expect(text.hasSuffix("\n40\n\n%% code: answer\nx + 22\n%% output \(SourceHash.short("x + 22")) in="
+      + "\(Staleness.state(of: doc.cells[1]) ?? "")\n42\n"))
   }
 
   @Test func keepCreatesANewNotebook() throws {
@@ -96,7 +100,7 @@ import Testing
     let path = dir + "/new.mgnb"
     let e = engine(notebook: path, base: dir)
     #expect(script(e, [":keep", "print(\"hi\")", ":keep"]) ==
-      "error: nothing to keep yet (:keep appends the last successful input)\nhi\nkept as cell 1 of \(path)\n")
+      "error: nothing to keep yet (:keep keeps inputs that ran without error)\nhi\nkept 1 input as cell 1 of \(path)\n")
     let doc = try NotebookDocument.parse(try String(contentsOfFile: path, encoding: .utf8), file: "new")
     #expect(doc.cells.count == 1 && doc.cells[0].output == "hi")
   }

@@ -92,7 +92,7 @@ import Testing
     _ = try runner(path).run(options)
     let doc = try NotebookDocument.parse(try read(path), file: "w")
     let out = try #require(doc.cells[try doc.cellIndex(for: "train")].output)
-    #expect(out.hasPrefix("model: GRU 1 layer × 4 hidden"), "\(out)")
+    #expect(out.hasPrefix("-p hidden=4\n-p steps=2\n-p data=songs\nmodel: GRU 1 layer × 4 hidden"), "\(out)")
     #expect(out.contains("trained 2 steps"))
     // A full run records the overrides in the parameters cell's output.
     options.cell = nil
@@ -244,7 +244,7 @@ import Testing
       z = 3
       """, file: "nb.mgnb")
     #expect(NotebookStatus.report(doc) == """
-      nb.mgnb:5: stale: cell 2 (b)
+      nb.mgnb:5: stale: cell 2 (b): source edited since it ran
       nb.mgnb:9: never run: cell 3
       nb.mgnb: 2 of 3 code cells need running
       """)

@@ -27,8 +27,12 @@ public enum Sampler {
   /// Steps run on `Team.shared` (up to two threads, at most `Parallel.threads`) or on the caller
   /// alone, whichever is faster at the moment; the results are the same either way. Not to be
   /// called from inside a `Team` job.
-  public static func sample(_ model: GRUNet, options o: SampleOptions) throws -> [TokenSequence] {
-    try sample(model, options: o, members: members(for: model))
+  ///
+  /// `onSegment(done, total)` is called after each segment of steps (and once at the start); returning
+  /// false stops sampling with `SamplingStopped` (the results of a finished call do not depend on it).
+  public static func sample(_ model: GRUNet, options o: SampleOptions,
+                            onSegment: ((Int, Int) -> Bool)? = nil) throws -> [TokenSequence] {
+    try sample(model, options: o, members: members(for: model), onSegment: onSegment)
   }
 
   /// Threads that share a step: two when two threads are allowed, the machine has two cores
@@ -45,7 +49,8 @@ public enum Sampler {
   /// each segment of `segment` steps runs on the team or on the caller alone as `TeamSchedule`
   /// chooses, or (tests) with `plan[i % plan.count]` members for segment `i`.
   static func sample(_ model: GRUNet, options o: SampleOptions, members: Int, plan: [Int]? = nil,
-                     segment: Int = TeamSchedule.segment) throws -> [TokenSequence]
+                     segment: Int = TeamSchedule.segment, onSegment: ((Int, Int) -> Bool)? = nil) throws
+    -> [TokenSequence]
   {
     let V = model.config.vocabSize
     guard o.count >= 1 else { throw NNError.invalidInput("count must be at least 1") }
@@ -111,6 +116,7 @@ public enum Sampler {
     if plan == nil, let cut = schedule.leadCut { state.leadCut = cut }
     var s = 0, segments = 0
     while s < steps {
+      if let onSegment, !onSegment(s, steps) { throw SamplingStopped(steps: s, total: steps) }
       // The first segment also packs the weights: it runs the faster way and is not timed.
       let n = min(segment, steps - s)
       let k: Int
@@ -140,4 +146,10 @@ public enum Sampler {
                     offsets: Array(UnsafeBufferPointer(start: offs + b * N, count: N)))
     }
   }
+}
+
+/// Thrown by `Sampler.sample` when its `onSegment` callback asked it to stop after `steps` of `total`.
+public struct SamplingStopped: Error, Sendable {
+  public var steps: Int
+  public var total: Int
 }

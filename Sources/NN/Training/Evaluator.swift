@@ -15,7 +15,14 @@ public struct Evaluation: Sendable {
 public enum Evaluator {
   /// Evaluates `model` (no dropout) on windows of `seq + 1` events at starts 0, seq, 2*seq, ... of
   /// every sequence, so each next event is predicted once, with the GRU state reset per window.
+  /// `onBatch(done, total)` (windows) is called before each batch; returning false stops and returns nil.
   public static func evaluate(_ model: GRUNet, on data: [TokenSequence], seq: Int) -> Evaluation {
+    evaluate(model, on: data, seq: seq, onBatch: { _, _ in true }) ?? Evaluation(crossEntropy: 0, accuracy: 0,
+                                                                                  offsetMAE: 0, tokens: 0)
+  }
+
+  public static func evaluate(_ model: GRUNet, on data: [TokenSequence], seq: Int,
+                              onBatch: (Int, Int) -> Bool) -> Evaluation? {
     let valid = data.filter { s in
       s.ids.count == s.offsets.count && s.ids.allSatisfy { $0 >= 0 && $0 < model.config.vocabSize }
     }
@@ -26,6 +33,7 @@ public enum Evaluator {
     var sums = LossLayer.Sums()
     var i = 0
     while i < windows.count {
+      if !onBatch(i, windows.count) { return nil }
       let B = min(maxB, windows.count - i)
       for b in 0..<B { ws.setWindow(b, of: B, seq: windows[i + b].0, start: windows[i + b].1) }
       ws.forward(model, B: B, dropout: false, seed: 0)

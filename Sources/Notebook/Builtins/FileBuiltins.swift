@@ -22,7 +22,8 @@ enum FileBuiltins {
     ) { call in
       try call.allowPositional(2)
       let v = try call.argument(0, "a value to save")
-      let p = try call.path(1, "a file path")
+      var p = try call.path(1, "a file path")
+      p.resolved = call.interpreter.environment.redirectWrite(p.resolved)  // `run --check`: a scratch folder
       let ext = (p.written as NSString).pathExtension.lowercased()
       guard case .object(let o) = v.value else {
         throw Diagnostic("save() cannot write \(v.value.aTypeName); it saves melodies, models, datasets and charts",
@@ -166,8 +167,11 @@ enum FileBuiltins {
       let env = call.interpreter.environment
       env.progress(ProgressReport(task: "load", step: 0, total: 1))
       let dataset: Dataset
+      let watch = LoadWatch(env)
       do {
-        dataset = try Dataset.load(p.resolved, options: options, limit: limit)
+        dataset = try Dataset.load(p.resolved, options: options, limit: limit) { _, total in watch.next(total) }
+      } catch let stop as LoadStopped {
+        throw Interrupted(note: "loading stopped after \(stop.files) of \(stop.total) files")
       } catch {
         throw Diagnostic("\(error)".replacingOccurrences(of: p.resolved, with: p.written), at: p.range)
       }
@@ -178,5 +182,22 @@ enum FileBuiltins {
       }
       return .object(DatasetObject(dataset, path: p.written))
     }
+  }
+}
+
+/// Progress and interruption of `load` from its loading threads: reports are serialized by a lock.
+final class LoadWatch: @unchecked Sendable {
+  let env: ExecutionEnvironment
+  let lock = NSLock()
+  var done = 0
+  init(_ env: ExecutionEnvironment) { self.env = env }
+
+  /// Counts a file about to be read; false when the user interrupted.
+  func next(_ total: Int) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    env.progress(ProgressReport(task: "load", step: done, total: total))
+    done += 1
+    return !env.isCancelled()
   }
 }

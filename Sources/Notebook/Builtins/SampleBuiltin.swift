@@ -62,7 +62,15 @@ enum SampleBuiltin {
     let savedThreads = Parallel.threads
     if let t = env.threads { Parallel.threads = t }
     defer { Parallel.threads = savedThreads }
-    let generated = try Sampler.sample(model.net, options: o)
+    let generated: [TokenSequence]
+    do {
+      generated = try Sampler.sample(model.net, options: o) { done, total in
+        env.progress(ProgressReport(task: "sample", step: done, total: total))
+        return !env.isCancelled()
+      }
+    } catch let stop as SamplingStopped {
+      throw Interrupted(note: "sampling stopped after \(stop.steps) of \(stop.total) steps")
+    }
     env.progress(ProgressReport(task: "sample", step: o.length, total: o.length))
     let melodies = try generated.enumerated().map { b, seq -> Value in
       let tokens = try seq.ids.map { try model.vocabulary.token(id: $0) }
@@ -107,7 +115,11 @@ enum SampleBuiltin {
         }
       }
       guard !valid.isEmpty else { throw call.error("no validation songs to evaluate on") }
-      let m = Evaluator.evaluate(model.net, on: valid, seq: seq)
+      let env = call.interpreter.environment
+      guard let m = Evaluator.evaluate(model.net, on: valid, seq: seq, onBatch: { done, total in
+        env.progress(ProgressReport(task: "evaluate", step: done, total: total))
+        return !env.isCancelled()
+      }) else { throw Interrupted(note: "evaluation stopped") }
       let b = Evaluator.bigram(train: train, vocabSize: model.net.config.vocabSize, on: valid)
       func row(_ name: String, _ e: Evaluation) -> String {
         name.padding(toLength: 17, withPad: " ", startingAt: 0)

@@ -103,7 +103,9 @@ enum TrainBuiltin {
       return !env.isCancelled()
     }
     if summary.cancelled {
-      call.interpreter.emit("training stopped after \(summary.steps) steps (interrupted); the model keeps the weights reached")
+      // `x = train(...)` still binds the model; the cell ends here with a located `interrupted` error.
+      throw Interrupted(partial: .object(model),
+                        note: "training stopped after \(summary.steps) steps; the model keeps the weights reached")
     }
     return .object(model)
   }

@@ -44,55 +44,90 @@ public struct Cell: Sendable, Equatable {
   }
 }
 
-/// The `%% output HASH [error] [time=…]` block under a code cell. Written only by midigen.
+/// The `%% output HASH [error] [overridden] [in=H,H…] [time=…]` block under a code cell. Written only by
+/// midigen.
 public struct OutputBlock: Sendable, Equatable {
   /// The source hash recorded when the output was produced.
   public var hash: String
   /// True when the cell ended with an error.
   public var failed: Bool
+  /// True when the cell ran with `-p` overrides (listed as `-p name=value` lines at the top of the text).
+  public var overridden: Bool = false
+  /// What the cell read when it ran: one state hash per cell it reads names from (`Staleness.state`), in
+  /// the order of `Staleness.directDependencies`. Empty when it reads nothing from other cells.
+  public var inputs: [String] = []
   /// The header line as written, with its terminator.
   public var header: String
   /// The body as written (escaped), every byte up to the next header or end of file.
   public var body: String
 
-  public init(hash: String, failed: Bool, header: String, body: String) {
+  public init(hash: String, failed: Bool, overridden: Bool = false, inputs: [String] = [], header: String,
+              body: String) {
     self.hash = hash
     self.failed = failed
+    self.overridden = overridden
+    self.inputs = inputs
     self.header = header
     self.body = body
   }
 
   /// Builds the block midigen writes for `text`: header, escaped text, and a blank separator line when
-  /// `separated` (another cell follows).
-  public static func make(text: String, hash: String, failed: Bool, seconds: Double? = nil,
-                          separated: Bool) -> OutputBlock {
+  /// `separated` (another cell follows). Every line ends with `newline` (the file's own line ending).
+  public static func make(text: String, hash: String, failed: Bool, overridden: Bool = false,
+                          inputs: [String] = [], seconds: Double? = nil, separated: Bool,
+                          newline: String = "\n") -> OutputBlock {
     var header = "%% output \(hash)"
     if failed { header += " error" }
+    if overridden { header += " overridden" }
+    if !inputs.isEmpty { header += " in=" + inputs.joined(separator: ",") }
     if let seconds { header += " time=" + formatSeconds(seconds) }
-    header += "\n"
+    header += newline
     let trimmed = trimTrailing(text)
     var body = trimmed.isEmpty ? "" : OutputEscaping.escape(trimmed) + "\n"
     if separated { body += "\n" }
-    return OutputBlock(hash: hash, failed: failed, header: header, body: body)
+    if newline != "\n" { body = body.replacingNewlines(with: newline) }
+    return OutputBlock(hash: hash, failed: failed, overridden: overridden, inputs: inputs, header: header,
+                       body: body)
   }
 
   /// The unescaped text, trailing blank lines removed.
   public var text: String { OutputEscaping.unescape(OutputBlock.trimTrailing(body)) }
 
-  /// Removes trailing whitespace (spaces, tabs, CR, newlines) at the end of the text, and trailing spaces
-  /// of each line.
+  /// Removes trailing whitespace (spaces, tabs, CR, newlines) at the end of the text, and trailing spaces,
+  /// tabs and CRs of each line (so a CRLF file reads as its LF twin). Works on Unicode scalars: a Swift
+  /// `Character` holds `\r\n` as one character and would never split there.
   static func trimTrailing(_ s: String) -> String {
-    var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-      var l = line
-      while let c = l.last, c == " " || c == "\t" || c == "\r" { l.removeLast() }
-      return l
+    var lines: [String.UnicodeScalarView] = [String.UnicodeScalarView()]
+    for c in s.unicodeScalars {
+      if c == "\n" { lines.append(String.UnicodeScalarView()) } else { lines[lines.count - 1].append(c) }
+    }
+    for k in lines.indices {
+      while let c = lines[k].last, c == " " || c == "\t" || c == "\r" { lines[k].removeLast() }
     }
     while let last = lines.last, last.isEmpty { lines.removeLast() }
-    return lines.joined(separator: "\n")
+    var out = String.UnicodeScalarView()
+    for (k, l) in lines.enumerated() {
+      if k > 0 { out.append("\n") }
+      out.append(contentsOf: l)
+    }
+    return String(out)
   }
 
   static func formatSeconds(_ s: Double) -> String {
     let ms = Int((s * 1000).rounded())
     return "\(ms / 1000).\(String(repeating: "0", count: 3 - String(ms % 1000).count))\(ms % 1000)s"
+  }
+}
+
+extension String {
+  /// The text with every `\n` (not already preceded by `\r`) written as `newline`.
+  func replacingNewlines(with newline: String) -> String {
+    var out = String.UnicodeScalarView()
+    var previous: Unicode.Scalar? = nil
+    for c in unicodeScalars {
+      if c == "\n" && previous != "\r" { out.append(contentsOf: newline.unicodeScalars) } else { out.append(c) }
+      previous = c
+    }
+    return String(out)
   }
 }

@@ -5,11 +5,19 @@ import Foundation
 /// commands, and completion candidates. The `midigen repl` command wraps it with readline.
 public final class ReplEngine {
   public let interpreter: Interpreter
-  /// The open notebook (for `:cells`, `:run`, `:keep`); its file may not exist yet.
-  public let notebookPath: String?
+  /// The open notebook (for `:cells`, `:run`, `:keep`, `:edit`; `:open` changes it); its file may not
+  /// exist yet.
+  public internal(set) var notebookPath: String?
   let library: StandardLibrary
   var pending: [String] = []
   var last: (input: String, output: String)? = nil
+  /// Every input that ran without error, in order: what `:keep` slices (see `ReplNotebook.swift`).
+  var kept: [ReplInput] = []
+  /// Opens an editor on a cell's source for `:edit` and returns the saved text (nil: abandoned). Set by
+  /// the terminal; without it `:edit` is unavailable.
+  public var editor: ((String) throws -> String?)? = nil
+  /// Called once when a write-back waits for a `midigen run` of the same notebook.
+  public var onWait: (String) -> Void = { _ in }
   /// Counts inputs, so diagnostics name them (`<repl 3>:1:5`).
   var inputNumber = 0
 
@@ -33,13 +41,18 @@ public final class ReplEngine {
   public static let commandHelp = """
     :help            this help (help() lists the built-ins)
     :vars            the session's variables
-    :cells           the code cells of the open notebook
-    :run N|TITLE|all run cells of the open notebook in this session
-    :keep [TITLE]    append the last input and its output to the notebook as a new code cell
-    :quit            leave (Ctrl-D too). Ctrl-C stops a training at the next step, or clears the line.
+    :cells           the code cells of the open notebook, with their status
+    :run N|TITLE|all run cells of the open notebook in this session and write their outputs into it
+    :keep [NAME ...] [as TITLE]
+                     append one code cell holding the inputs that rebuild the last value (or the named
+                     variables), with their output
+    :edit N|TITLE    edit a cell's source in $EDITOR; after saving, it is written back and run
+    :open NB.mgnb    open another notebook (its saved session's variables join this session)
+    :quit            leave (Ctrl-D too). Ctrl-C stops the running statement at a safe point (a training
+                     step, a sampling segment, a loop iteration), or clears the line.
     """
 
-  static let commands = [":help", ":vars", ":cells", ":run", ":keep", ":quit"]
+  static let commands = [":help", ":vars", ":cells", ":run", ":keep", ":edit", ":open", ":quit"]
 
   /// Feeds one line of input.
   public func feed(_ line: String) -> Response {
@@ -75,6 +88,7 @@ public final class ReplEngine {
       text += (text.isEmpty ? "" : "\n") + d.render(file: "<repl \(inputNumber)>", lines: diagnosticLines(source))
     } else {
       last = (source, result.output)
+      kept.append(ReplInput(source: source, statements: statements, output: result.output))
     }
     return .output(text)
   }
@@ -91,8 +105,10 @@ public final class ReplEngine {
     case ":quit", ":q", ":exit": return .quit
     case ":vars": return .output(vars())
     case ":cells": return .output(withNotebook { doc in cells(doc) })
-    case ":run": return .output(withNotebook { doc in try run(argument, doc) })
-    case ":keep": return .output(keep(title: argument.isEmpty ? nil : argument))
+    case ":run": return .output(withNotebook { doc in try runAndWrite(argument, doc) })
+    case ":keep": return .output(keepSlice(argument))
+    case ":edit": return .output(withNotebook { doc in try edit(argument, doc) })
+    case ":open": return .output(open(argument))
     default:
       var message = "unknown command '\(name)'"
       if let near = DidYouMean.suggest(name, among: ReplEngine.commands) { message += " (did you mean '\(near)'?)" }
@@ -143,38 +159,6 @@ public final class ReplEngine {
       let title = e.title.map { " (\($0))" } ?? ""
       return "\(e.number)\(title) [\(e.state.rawValue)]: \(first)"
     }.joined(separator: "\n")
-  }
-
-  func run(_ selector: String, _ doc: NotebookDocument) throws -> String {
-    guard !selector.isEmpty else { return "usage: :run N|TITLE|all" }
-    let targets = selector == "all" ? doc.codeCellIndices : [try doc.cellIndex(for: selector)]
-    let lines = diagnosticLines(doc.render())
-    var out: [String] = []
-    for i in targets {
-      let cell = doc.cells[i]
-      let n = doc.codeNumber(ofCell: i) ?? 0
-      out.append("── cell \(n)" + (cell.title.map { " (\($0))" } ?? ""))
-      let r = interpreter.run(cell.source, firstLine: cell.sourceLine)
-      if !r.output.isEmpty { out.append(r.output) }
-      if let d = r.error {
-        out.append(d.render(file: doc.file, lines: lines))
-        break
-      }
-    }
-    return out.joined(separator: "\n")
-  }
-
-  func keep(title: String?) -> String {
-    guard let last else { return "error: nothing to keep yet (:keep appends the last successful input)" }
-    guard let path = notebookPath else { return "error: no notebook is open (start with `midigen repl NB.mgnb`)" }
-    do {
-      var doc = try readNotebook()
-      doc.appendCode(last.input, output: last.output, title: title)
-      try NotebookFile.write(doc.render(), to: path)
-      return "kept as cell \(doc.codeCellIndices.count) of \(path)"
-    } catch {
-      return "error: \(error)"
-    }
   }
 
   /// Completion candidates for the word `prefix`: built-ins, variables, argument labels (`top_p:`),

@@ -4,6 +4,9 @@ import Foundation
 public struct RunOptions {
   /// Run only this code cell (number or title) against the saved session.
   public var cell: String? = nil
+  /// Run only the cells that are not up to date (stale, never run, failed, overridden), against the saved
+  /// session (without one, the cells they need run first).
+  public var stale = false
   public var parameters = ParameterOverrides()
   /// Run the remaining cells after a failure.
   public var keepGoing = false
@@ -11,6 +14,11 @@ public struct RunOptions {
   public var timing = false
   /// Write the notebook (after each cell) and the session; false for `--check`.
   public var write = true
+  /// Fail at once when another process holds the notebook's lock, instead of waiting.
+  public var noWait = false
+  /// `--check`: the folder that files written by `save()` go to instead of their paths (mirrored by
+  /// absolute path). Nil: they go where the notebook says.
+  public var scratchFolder: String? = nil
   public init() {}
 }
 
@@ -23,6 +31,10 @@ public struct CellReport {
   /// The rendered diagnostic (`file:line:col: error: …`, source line, caret) when the cell failed.
   public var error: String?
   public var seconds: Double
+  /// The cell's output text (the error included), as written into the notebook.
+  public var output: String = ""
+  /// True when the cell was stopped by an interrupt (Ctrl-C, SIGTERM, SIGHUP).
+  public var interrupted = false
   public var failed: Bool { error != nil }
   /// "3 (train)" or "3".
   public var name: String { title.map { "\(number) (\($0))" } ?? "\(number)" }
@@ -31,16 +43,27 @@ public struct CellReport {
 /// The outcome of a run: the text before, the document after, and each cell's report.
 public struct RunResult {
   public var original: String
+  /// The document as this run sees it: the file it read with this run's outputs (the file on disk also
+  /// keeps edits made meanwhile).
   public var document: NotebookDocument
   public var reports: [CellReport]
   /// Why the session could not be saved (the notebook itself was written); nil when it was.
   public var sessionError: String? = nil
+  /// Why the last write of the notebook failed (it no longer parsed, ...); nil when it succeeded.
+  public var writeError: String? = nil
+  /// True when an interrupt stopped the run (the file and the session hold what was reached).
+  public var interrupted = false
+  /// The code cells that were due but did not run (after a failure or an interrupt).
+  public var notRun: [Int] = []
+  /// `--check`: the files `save()` wrote (real path, scratch copy), to compare byte for byte.
+  public var artifacts: [(path: String, scratch: String)] = []
   public var failed: Bool { reports.contains(where: \.failed) }
   public var rendered: String { document.render() }
 }
 
-/// Runs a notebook file: all cells top to bottom, or one cell against the saved session. Writes the
-/// notebook atomically after each cell and the session at the end (unless `write` is false).
+/// Runs a notebook file: all cells top to bottom, one cell, or the stale ones against the saved session.
+/// Every write goes through `NotebookStore` (lock for the whole run, outputs merged into the file as it
+/// is now, atomic replace); the session is saved at the end, also after an interrupt.
 public final class NotebookRunner {
   public let path: String
   public var environment: ExecutionEnvironment
@@ -48,6 +71,8 @@ public final class NotebookRunner {
   let store: SessionStore
   /// Called after each cell (the CLI prints a line per cell).
   public var onCell: (CellReport) -> Void = { _ in }
+  /// Called once when the run waits for another process's lock on the notebook.
+  public var onWait: (String) -> Void = { _ in }
 
   public init(path: String, environment: ExecutionEnvironment, library: StandardLibrary = StandardLibrary()) {
     self.path = path
@@ -56,75 +81,127 @@ public final class NotebookRunner {
     self.store = SessionStore(restorers: library.restorers)
   }
 
+  /// The session entry listing the parameters that hold `-p` values.
+  static let overriddenKey = "#overridden"
+
   var fileName: String { (path as NSString).lastPathComponent }
+  var builtinNames: Set<String> { Set(builtins.map(\.name)) }
 
   /// Runs the notebook. Throws a `NotebookError` for what stops a run before any cell: unreadable file,
-  /// format error (`.format`, the rendered diagnostic), unknown cell, bad parameters, unreadable session.
+  /// format error (`.format`, the rendered diagnostic), unknown cell, bad parameters, unreadable session,
+  /// a lock held elsewhere with `noWait` (`.busy`).
   public func run(_ options: RunOptions) throws -> RunResult {
-    let original = try NotebookFile.read(path)
-    var doc: NotebookDocument
-    do {
-      doc = try NotebookDocument.parse(original, file: fileName)
-    } catch let d as Diagnostic {
-      throw NotebookError.format(d.render(file: path, lines: diagnosticLines(original)))
+    let file = try NotebookStore(path: path)
+    if options.write {
+      try file.lock(wait: !options.noWait, onWait: onWait, isCancelled: environment.isCancelled)
     }
-    let builtinNames = Set(builtins.map(\.name))
-    var parsed: [Int: [Statement]] = [:]
-    for i in doc.codeCellIndices {
-      do { parsed[i] = try Parser.parse(doc.cells[i].source, firstLine: doc.cells[i].sourceLine) } catch {}
+    defer { file.unlock() }
+    let (original, base) = try file.read()
+    var env = environment
+    var artifacts: [(path: String, scratch: String)] = []
+    if let scratch = options.scratchFolder {
+      env.redirectWrite = { real in
+        let absolute = real.hasPrefix("/") ? real : FileManager.default.currentDirectoryPath + "/" + real
+        let copy = scratch + (absolute as NSString).standardizingPath
+        artifacts.append((real, copy))
+        return copy
+      }
     }
-    let parameterCell = doc.codeCellIndices.first { doc.cells[$0].title == ParameterOverrides.cellTitle }
+    let parsed = Staleness.parse(base)
+    let parameterCell = base.codeCellIndices.first { base.cells[$0].title == ParameterOverrides.cellTitle }
     if let c = parameterCell, parsed[c] == nil, !options.parameters.isEmpty {
-      let (_, error, _) = execute(c, in: doc, Interpreter(environment: environment, builtins: []), RunOptions())
+      let (_, error, _) = execute(c, in: base, Interpreter(environment: env, builtins: []), RunOptions())
       throw NotebookError.badParameter("-p: the parameters cell does not parse:\n" + (error ?? ""))
     }
     try options.parameters.validate(against: parameterCell.flatMap { parsed[$0] })
 
-    var reports: [CellReport] = []
-    let report: (CellReport) -> Void = { r in
-      reports.append(r)
-      self.onCell(r)
-    }
-
-    if let selector = options.cell {
-      let target = try doc.cellIndex(for: selector)
+    // Which cells run, and against which session.
+    var targets = base.codeCellIndices
+    var interp = Interpreter(session: Session(), environment: env, builtins: builtins)
+    if options.cell != nil || options.stale {
+      if let selector = options.cell {
+        targets = [try base.cellIndex(for: selector)]
+      } else {
+        let verdicts = Staleness.verdicts(base, builtins: builtinNames)
+        targets = base.codeCellIndices.filter { verdicts[$0]?.state != .upToDate }
+      }
       let saved = try store.load(notebook: path)
-      let interp = Interpreter(session: saved ?? Session(), environment: environment, builtins: builtins)
+      interp = Interpreter(session: saved ?? Session(), environment: env, builtins: builtins)
       if saved == nil {
-        for dep in Dependencies.of(target, parsed: parsed, builtins: builtinNames) {
-          let (_, error, _) = execute(dep, in: doc, interp, options)
-          if let error {
-            let text = "error: cell \(describe(dep, doc)), which this cell depends on, failed:\n" + error
-            doc.setOutput(text, ofCell: target, failed: true)
-            if options.write { try NotebookFile.write(doc.render(), to: path) }
-            report(CellReport(index: target, number: doc.codeNumber(ofCell: target) ?? 0,
-                              title: doc.cells[target].title, error: text, seconds: 0))
-            return RunResult(original: original, document: doc, reports: reports)
+        // No session: what the targets need runs first, silently (its outputs are not rewritten).
+        var needed = Set<Int>()
+        for t in targets { needed.formUnion(Dependencies.of(t, parsed: parsed, builtins: builtinNames)) }
+        for dep in needed.subtracting(targets).sorted() {
+          let (_, error, _) = execute(dep, in: base, interp, options)
+          if let error, let first = targets.first {
+            let text = "error: cell \(describe(dep, base)), which this cell depends on, failed:\n" + error
+            var doc = base
+            doc.setOutput(text, ofCell: first, failed: true)
+            if options.write {
+              try file.merge([NotebookStore.Output(cell: first, text: text, failed: true)], base: base)
+            }
+            let r = CellReport(index: first, number: base.codeNumber(ofCell: first) ?? 0,
+                               title: base.cells[first].title, error: text, seconds: 0, output: text)
+            onCell(r)
+            return RunResult(original: original, document: doc, reports: [r], artifacts: artifacts)
           }
         }
       }
-      // -p with --cell: the overridden names take their new values before the target runs.
-      if target != parameterCell, let statements = parameterCell.flatMap({ parsed[$0] }) {
+      // The parameters cell is not among the targets: the names overridden now take their new values,
+      // and names a run with -p left overridden in the session take the source's values back.
+      if let p = parameterCell, !targets.contains(p), let statements = parsed[p] {
+        let overridden = Set(options.parameters.values.map(\.name))
+        let left = Set((interp.session.ranCells[NotebookRunner.overriddenKey] ?? "").split(separator: ",")
+          .map(String.init)).subtracting(overridden)
         let assignments = options.parameters.apply(to: statements).filter {
-          if case .assign(let name, _, _) = $0 { return options.parameters.values.contains { $0.name == name } }
+          if case .assign(let name, _, _) = $0 { return overridden.contains(name) || left.contains(name) }
           return false
         }
-        if case .some(let error) = interp.run(statements: assignments).error {
+        if !assignments.isEmpty, case .some(let error) = interp.run(statements: assignments).error {
           throw NotebookError.badParameter("-p: \(error.message)")
         }
       }
-      try runCell(target, &doc, interp, options, report)
-      return RunResult(original: original, document: doc, reports: reports,
-                       sessionError: saveSession(interp.session, options))
     }
 
-    let interp = Interpreter(session: Session(), environment: environment, builtins: builtins)
-    for i in doc.codeCellIndices {
-      try runCell(i, &doc, interp, options, report)
-      if reports.last?.failed == true && !options.keepGoing { break }
+    var result = RunResult(original: original, document: base, reports: [])
+    var outputs: [NotebookStore.Output] = []
+    for (k, i) in targets.enumerated() {
+      if env.isCancelled() {
+        result.interrupted = true
+        result.notRun = Array(targets[k...])
+        break
+      }
+      let report = runCell(i, &result.document, parsed, interp, options)
+      let block = result.document.cells[i].outputBlock
+      outputs.append(NotebookStore.Output(
+        cell: i, text: report.output, failed: report.failed, overridden: block?.overridden ?? false,
+        inputs: block?.inputs ?? [], seconds: options.timing ? report.seconds : nil))
+      if options.write {
+        do {
+          try file.merge(outputs, base: base)
+          result.writeError = nil
+        } catch {
+          result.writeError = "\(error)"
+        }
+      }
+      result.reports.append(report)
+      onCell(report)
+      if report.interrupted || env.isCancelled() {
+        result.interrupted = true
+        result.notRun = Array(targets[(k + 1)...])
+        break
+      }
+      if report.failed && !options.keepGoing {
+        result.notRun = Array(targets[(k + 1)...])
+        break
+      }
     }
-    return RunResult(original: original, document: doc, reports: reports,
-                     sessionError: saveSession(interp.session, options))
+    // Which parameters hold -p values in the saved session (a later run without -p restores them).
+    let names = options.parameters.values.map(\.name)
+    interp.session.ranCells[NotebookRunner.overriddenKey] = names.isEmpty ? nil : Set(names).sorted().joined(separator: ",")
+    result.sessionError = saveSession(interp.session, options)
+    result.artifacts = artifacts
+    return result
   }
 
   /// Saves the session when writing; returns the reason it could not be saved (a warning, not a failure:
@@ -139,17 +216,25 @@ public final class NotebookRunner {
     }
   }
 
-  /// Runs code cell `i`, sets its output, writes the notebook.
-  func runCell(_ i: Int, _ doc: inout NotebookDocument, _ interp: Interpreter, _ options: RunOptions,
-               _ report: (CellReport) -> Void) throws {
+  /// Runs code cell `i` and sets its output in `doc` (with the `-p` overrides and the states of the
+  /// cells it reads recorded in the header).
+  func runCell(_ i: Int, _ doc: inout NotebookDocument, _ parsed: [Int: [Statement]], _ interp: Interpreter,
+               _ options: RunOptions) -> CellReport {
+    let inputs = Staleness.inputs(i, in: doc, parsed: parsed, builtins: builtinNames)
     let (output, error, seconds) = execute(i, in: doc, interp, options)
     var text = output
+    if !options.parameters.isEmpty {
+      let note = options.parameters.values.map { "-p \($0.name)=\($0.text)" }.joined(separator: "\n")
+      text = note + (text.isEmpty ? "" : "\n" + text)
+    }
     if let error { text += (text.isEmpty ? "" : "\n") + error }
-    doc.setOutput(text, ofCell: i, failed: error != nil, seconds: options.timing ? seconds : nil)
+    doc.setOutput(text, ofCell: i, failed: error != nil, overridden: !options.parameters.isEmpty, inputs: inputs,
+                  seconds: options.timing ? seconds : nil)
     interp.session.ranCells["#\(doc.codeNumber(ofCell: i) ?? 0)"] = doc.cells[i].sourceHash
-    if options.write { try NotebookFile.write(doc.render(), to: path) }
-    report(CellReport(index: i, number: doc.codeNumber(ofCell: i) ?? 0, title: doc.cells[i].title, error: error,
-                      seconds: seconds))
+    var r = CellReport(index: i, number: doc.codeNumber(ofCell: i) ?? 0, title: doc.cells[i].title, error: error,
+                       seconds: seconds, output: text)
+    r.interrupted = error != nil && environment.isCancelled()
+    return r
   }
 
   /// Runs one cell's statements; returns its output, the rendered error (if any), and the duration.
@@ -162,13 +247,10 @@ public final class NotebookRunner {
     var result: Interpreter.CellResult
     do {
       var statements = try Parser.parse(cell.source, firstLine: cell.sourceLine)
-      var note = ""
       if cell.title == ParameterOverrides.cellTitle && !options.parameters.isEmpty {
         statements = options.parameters.apply(to: statements)
-        note = options.parameters.values.map { "-p \($0.name)=\($0.text)" }.joined(separator: "\n")
       }
       result = interp.run(statements: statements)
-      if !note.isEmpty { result.output = note + (result.output.isEmpty ? "" : "\n" + result.output) }
     } catch let d as Diagnostic {
       result = Interpreter.CellResult(output: "", error: d)
     } catch {

@@ -56,6 +56,8 @@ public struct ExecutionEnvironment {
   public var progress: (ProgressReport) -> Void
   /// Polled by long work; true stops training at the next step (the model stays usable).
   public var isCancelled: () -> Bool
+  /// Where `save()` really writes a resolved path (`run --check` sends files to a scratch folder).
+  public var redirectWrite: (String) -> String = { $0 }
 
   public init(baseDirectory: String, threads: Int? = nil, progress: @escaping (ProgressReport) -> Void = { _ in },
               isCancelled: @escaping () -> Bool = { false }) {

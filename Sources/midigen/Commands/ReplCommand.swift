@@ -56,6 +56,7 @@ func replCommand(_ argv: [String]) -> Int32 {
   }
   let interpreter = Interpreter(session: session, environment: env, builtins: library.builtins)
   let engine = ReplEngine(interpreter: interpreter, notebookPath: path, library: library)
+  engine.onWait = { printError("midigen repl: \($0)") }
 
   guard interactive else {
     engine.loop(readLine: { Swift.readLine(strippingNewline: true) }, write: { text in
@@ -64,7 +65,25 @@ func replCommand(_ argv: [String]) -> Int32 {
     })
     return 0
   }
+  engine.editor = editInEditor
   print("midigen repl: help() lists the built-ins, :help the commands, Ctrl-D leaves")
   ReadlineTerminal.run(engine, progress: progress)
   return 0
+}
+
+/// `:edit`: writes `text` to a temporary file, runs `$VISUAL` or `$EDITOR` (else `vi`) on it on this
+/// terminal, and returns the saved text (nil when the editor failed).
+func editInEditor(_ text: String) throws -> String? {
+  let env = ProcessInfo.processInfo.environment
+  let editor = env["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
+  let file = NSTemporaryDirectory() + "midigen-cell-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).mg"
+  try text.write(toFile: file, atomically: true, encoding: .utf8)
+  defer { unlink(file) }
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: "/bin/sh")
+  p.arguments = ["-c", editor + " \"$1\"", "sh", file]
+  try p.run()
+  p.waitUntilExit()
+  guard p.terminationStatus == 0 else { return nil }
+  return try NotebookFile.read(file)
 }

@@ -33,6 +33,8 @@ enum ReadlineTerminal {
       write_history(historyPath)
       signal(SIGINT, SIG_DFL)
     }
+    // The lines of an input that continues over several lines: one history entry when it is complete.
+    var entry: [String] = []
     while true {
       ReplSignals.atPrompt = true
       ReplSignals.interrupted = false
@@ -46,10 +48,17 @@ enum ReadlineTerminal {
       if ReplSignals.interrupted {
         // Ctrl-C at the prompt cleared the line; also drop an unfinished input.
         engine.cancelInput()
+        entry = []
       }
-      if !line.trimmingCharacters(in: .whitespaces).isEmpty { add_history(line) }
       ReplSignals.interrupted = false
-      switch engine.feed(line) {
+      entry.append(line)
+      let response = engine.feed(line)
+      if response != .more {
+        let whole = entry.joined(separator: "\n")
+        if !whole.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { add_history(whole) }
+        entry = []
+      }
+      switch response {
       case .more: continue
       case .quit: return
       case .output(let text):
