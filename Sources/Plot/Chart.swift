@@ -3,10 +3,14 @@ public struct Series: Sendable {
   public var name: String
   /// Points in any order; they are drawn sorted by `x`. Non-finite points are skipped.
   public var points: [(x: Double, y: Double)]
+  /// In text, a later series (drawn with markers) gets one marker per column along the line through its
+  /// points instead of one per point: a dotted curve, for dense series overlaid on the first.
+  public var connected = false
 
-  public init(name: String, points: [(x: Double, y: Double)]) {
+  public init(name: String, points: [(x: Double, y: Double)], connected: Bool = false) {
     self.name = name
     self.points = points
+    self.connected = connected
   }
 
   /// A series whose x values are 0, 1, 2, ...
