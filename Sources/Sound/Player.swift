@@ -145,9 +145,18 @@ public final class AudioPlayer: @unchecked Sendable {
     var wasPlaying = false
     if pid != 0 {
       if !reapLocked(wait: false) {
-        kill(pid, SIGTERM)
         wasPlaying = true
-        _ = reapLocked(wait: true)
+        kill(pid, SIGTERM)
+        // A player that ignores SIGTERM gets SIGKILL after a second.
+        var exited = false
+        for _ in 0..<100 where !exited {
+          exited = reapLocked(wait: false)
+          if !exited { usleep(10_000) }
+        }
+        if !exited {
+          kill(pid, SIGKILL)
+          _ = reapLocked(wait: true)
+        }
       }
       pid = 0
     }
@@ -187,8 +196,17 @@ public final class AudioPlayer: @unchecked Sendable {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+    // Its own process group; no blocked signals and default handlers (the caller's threads may block
+    // or catch SIGINT/SIGTERM), so `stop` can end it.
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     posix_spawnattr_setpgroup(&attributes, 0)
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] { sigaddset(&defaults, sig) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
     let cArgs = argv.map { strdup($0) } + [nil]
     defer { for p in cArgs { free(p) } }
     var child: pid_t = 0

@@ -21,7 +21,7 @@ enum PlotBuiltin {
       try call.allowPositional(1)
       let a = try call.argument(0, "a model, melody or dataset")
       let title = try call.optionalString("title")
-      if case .list(let items) = a.value { return .object(ChartObject(try list(items, a.range, call, title: title))) }
+      if case .list(let items) = a.value { return .object(try list(items, a.range, call, title: title)) }
       if let l = call.labelled["labels"] {
         throw Diagnostic("labels: names the items of a list (plot([a, b], labels: [\"a\", \"b\"]))", at: l.range)
       }
@@ -45,7 +45,7 @@ enum PlotBuiltin {
   }
 
   /// `plot([...])`: models' (or histories') loss curves overlaid, or melodies' piano rolls stacked.
-  static func list(_ items: [Value], _ range: SourceRange, _ call: Call, title: String?) throws -> Chart {
+  static func list(_ items: [Value], _ range: SourceRange, _ call: Call, title: String?) throws -> ChartObject {
     guard !items.isEmpty else { throw Diagnostic("plot() of an empty list", at: range) }
     var histories: [TrainingHistory] = []
     var melodies: [MelodyObject] = []
@@ -66,9 +66,10 @@ enum PlotBuiltin {
       return items.count == 1 ? "model" : "model \(k + 1)"
     }
     if !melodies.isEmpty {
-      return Chart.stack(zip(melodies, names).map { roll($0, title: $1) }, title: title ?? "")
+      return ChartObject(Chart.stack(zip(melodies, names).map { roll($0, title: $1) }, title: title ?? ""))
     }
-    return overlay(histories, names: names, title: title ?? "loss")
+    // Taller than one model's chart: several curves share it.
+    return ChartObject(overlay(histories, names: names, title: title ?? "loss"), height: 21)
   }
 
   /// The legend names of a list's items: `labels:` (one string per item), else the single variable
