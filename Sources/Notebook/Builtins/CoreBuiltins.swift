@@ -55,18 +55,20 @@ enum CoreBuiltins {
           }
           if line.contains(":") { lines.append(line) }
         }
-        lines.append("language: name = expr, f(x, label: value), x.member, x[i], x[a..<b],")
-      lines.append("  + - * /, \"strings\", [lists], true/false, // comments")
+        lines += interp.helpSummaryLines
         return .string(lines.joined(separator: "\n")).asText
       }
       switch a.value {
       case .function(let name), .string(let name):
+        if interp.builtins[name] == nil, let text = interp.helpText(for: name) { return .string(text).asText }
         guard let b = interp.builtins[name] else {
           var message = "no built-in named '\(name)'"
           if let near = DidYouMean.suggest(name, among: interp.builtinOrder) { message += " (did you mean '\(near)'?)" }
           throw Diagnostic(message, at: a.range)
         }
         return .string(b.help).asText
+      case .object(let f as UserFunction):
+        return .string(f.help).asText
       case .object(let o):
         return .string("\(o.aTypeName); members: " + o.memberNames.joined(separator: ", ")).asText
       case let v:

@@ -18,6 +18,7 @@ public struct StandardLibrary {
     restorers = [
       "melody": MelodyObject.restore, "dataset": DatasetObject.restore, "vocabulary": VocabObject.restore,
       "model": ModelObject.restore, "history": HistoryObject.restore, "chart": ChartObject.restore,
+      "function": UserFunction.restore,
     ]
   }
 

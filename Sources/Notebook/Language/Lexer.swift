@@ -1,5 +1,11 @@
-/// Turns the source of one code cell into tokens. Comments (`//` to end of line) are dropped; newlines are
-/// tokens (statement separators; the parser skips them inside brackets and after operators).
+import Foundation
+
+/// Turns the source of one code cell into tokens. Comments (`//` to end of line) are dropped (a comment alone
+/// on its line is kept in `lineComments`, for the documentation of functions); newlines are tokens
+/// (statement separators; the parser skips them inside brackets and after operators).
+///
+/// A string with `\(expr)` becomes an `.interpolation` token holding the tokens of each embedded expression
+/// (lexed by a nested lexer, at most `maxInterpolationDepth` strings deep).
 ///
 /// Every loop iteration consumes at least one scalar or throws, so the lexer always terminates.
 public struct Lexer {
@@ -7,6 +13,13 @@ public struct Lexer {
   var i = 0
   var line: Int
   var column = 1
+  /// Comments alone on their line, by line: the text after `//`, trimmed.
+  public private(set) var lineComments: [Int: String] = [:]
+  /// True once the current line has a token (a comment after code is not a line comment).
+  var lineHasToken = false
+  /// How many strings deep this lexer is (0 for a cell; 1 inside `\( )` of a string, ...).
+  var interpolationDepth = 0
+  static let maxInterpolationDepth = 8
 
   /// `firstLine` is the file line of the source's first line, so locations are file-absolute.
   public init(_ source: String, firstLine: Int = 1) {
@@ -45,7 +58,11 @@ public struct Lexer {
       if c == " " || c == "\t" || c == "\r" {
         _ = advance()
       } else if c == "/" && peek(1) == "/" {
-        while let d = peek(), d != "\n" { _ = advance() }
+        let commentLine = line
+        var text = ""
+        _ = advance(); _ = advance()
+        while let d = peek(), d != "\n" { text.unicodeScalars.append(advance()) }
+        if !lineHasToken { lineComments[commentLine] = text.trimmingCharacters(in: .whitespaces) }
       } else {
         break
       }
@@ -53,8 +70,10 @@ public struct Lexer {
     let start = here
     guard let c = peek() else { return Token(kind: .end, range: SourceRange(start, start)) }
     func token(_ k: Token.Kind) -> Token { Token(kind: k, range: SourceRange(start, here)) }
+    if c != "\n" { lineHasToken = true }
     if c == "\n" {
       _ = advance()
+      lineHasToken = false
       return Token(kind: .newline, range: SourceRange(start, SourceLocation(line: start.line, column: start.column + 1)))
     }
     if c.properties.isAlphabetic || c == "_" {
@@ -80,11 +99,20 @@ public struct Lexer {
       _ = advance()
       return token(.punct("."))
     }
-    if "()[],:=+-*/".unicodeScalars.contains(c) {
+    // Two-character operators first: == != <= >= += -= *= /= %=
+    if "=!<>+-*/%".unicodeScalars.contains(c) && peek(1) == "=" {
+      _ = advance(); _ = advance()
+      return token(.punct(String(c) + "="))
+    }
+    if "()[]{},:;=+-*/%<>".unicodeScalars.contains(c) {
       _ = advance()
       return token(.punct(String(c)))
     }
     _ = advance()
+    if c == "!" { throw Diagnostic("unexpected character '!' (write `not x`, or `!=`)", at: SourceRange(start, here)) }
+    if c == "&" || c == "|" {
+      throw Diagnostic("unexpected character '\(c)' (write `and` / `or`)", at: SourceRange(start, here))
+    }
     throw Diagnostic("unexpected character '\(c)'", at: SourceRange(start, here))
   }
 
@@ -130,6 +158,7 @@ public struct Lexer {
   mutating func string(_ start: SourceLocation) throws -> Token {
     _ = advance()  // opening quote
     var s = ""
+    var parts: [Token.StringPart] = []
     while true {
       guard let c = peek(), c != "\n" else {
         throw Diagnostic("unterminated string (a string ends with '\"' on the same line)",
@@ -146,6 +175,12 @@ public struct Lexer {
         throw Diagnostic("unterminated string", at: SourceRange(start, here))
       }
       _ = advance()
+      if e == "(" {
+        if !s.isEmpty { parts.append(.text(s)) }
+        s = ""
+        parts.append(try interpolation(escStart))
+        continue
+      }
       switch e {
       case "n": s += "\n"
       case "t": s += "\t"
@@ -167,10 +202,54 @@ public struct Lexer {
         }
         s.unicodeScalars.append(u)
       default:
-        throw Diagnostic("unknown escape '\\\(e)' (use \\n, \\t, \\r, \\0, \\\", \\\\ or \\u{...})",
+        throw Diagnostic("unknown escape '\\\(e)' (use \\n, \\t, \\r, \\0, \\\", \\\\, \\u{...} or \\(expr))",
                          at: SourceRange(escStart, here))
       }
     }
-    return Token(kind: .string(s), range: SourceRange(start, here))
+    if parts.isEmpty { return Token(kind: .string(s), range: SourceRange(start, here)) }
+    if !s.isEmpty { parts.append(.text(s)) }
+    return Token(kind: .interpolation(parts), range: SourceRange(start, here))
+  }
+
+  /// The tokens of `\( ... )` after its `(`: lexed by a nested lexer up to the `)` that balances it.
+  mutating func interpolation(_ escStart: SourceLocation) throws -> Token.StringPart {
+    guard interpolationDepth < Lexer.maxInterpolationDepth else {
+      throw Diagnostic("string interpolation nested too deeply (more than \(Lexer.maxInterpolationDepth) levels)",
+                       at: SourceRange(escStart, here))
+    }
+    var inner = Lexer(scalars: scalars, i: i, line: line, column: column)
+    inner.interpolationDepth = interpolationDepth + 1
+    var tokens: [Token] = []
+    var open = 0
+    while true {
+      let t = try inner.next()
+      if t.kind == .newline || t.kind == .end {
+        throw Diagnostic("unterminated interpolation: '\\(' has no matching ')' on its line",
+                         at: SourceRange(escStart, SourceLocation(line: escStart.line, column: escStart.column + 2)))
+      }
+      if t.kind == .punct("(") { open += 1 }
+      if t.kind == .punct(")") {
+        if open == 0 {
+          tokens.append(Token(kind: .end, range: SourceRange(t.range.start, t.range.start)))
+          break
+        }
+        open -= 1
+      }
+      tokens.append(t)
+    }
+    i = inner.i
+    line = inner.line
+    column = inner.column
+    guard tokens.count > 1 else {
+      throw Diagnostic("empty interpolation '\\()'", at: SourceRange(escStart, here))
+    }
+    return .code(tokens, SourceRange(escStart, here))
+  }
+
+  init(scalars: [Unicode.Scalar], i: Int, line: Int, column: Int) {
+    self.scalars = scalars
+    self.i = i
+    self.line = line
+    self.column = column
   }
 }

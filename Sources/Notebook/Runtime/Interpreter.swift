@@ -14,6 +14,10 @@ public final class Interpreter {
   /// Values the cell being run displayed (expression statements, at top level or inside loops and
   /// functions), in output order: the HTML export draws their charts and players from these.
   private(set) var shown: [Value] = []
+  /// Nesting of user function calls now running.
+  var callDepth = 0
+  /// Below this stack address a call is refused (see `StackGuard`).
+  var stackLimit: UInt = 0
 
   public init(session: Session = Session(), environment: ExecutionEnvironment, builtins: [Builtin]) {
     self.session = session
@@ -64,30 +68,26 @@ public final class Interpreter {
     }
   }
 
-  /// Runs parsed statements, appending shown values to the output lines.
+  /// Runs parsed statements, appending shown values to the output lines. The statements are resolved
+  /// (names to slots) first, then run in order; an error stops them (earlier statements keep their effect).
   public func execute(_ statements: [Statement]) throws {
-    for s in statements {
+    var resolver = Resolver(self)
+    let code = try resolver.block(statements)
+    stackLimit = StackGuard.limit()
+    callDepth = 0
+    let env = topLevel
+    for s in code {
       do {
         try checkInterrupt()
-        switch s {
-        case .assign(let name, let range, let expr):
-          if builtins[name] != nil {
-            throw Diagnostic("cannot assign to '\(name)': it is a built-in function", at: range)
-          }
-          do {
-            session.variables[name] = try evaluate(expr)
-          } catch let i as Interrupted {
-            if let v = i.partial { session.variables[name] = v }
-            throw i
-          }
-        case .expression(let expr):
-          show(try evaluate(expr))
-        }
+        _ = try s.exec(env)
       } catch let i as Interrupted {
         throw Diagnostic(i.message, at: s.range)
       }
     }
   }
+
+  /// The environment of top-level code (no function frame).
+  var topLevel: Env { Env(interp: self, globals: session.globals.base, locals: session.globals.base) }
 
   /// Throws `Interrupted` when the user asked to stop (polled between statements, loop iterations, calls).
   public func checkInterrupt() throws {
@@ -116,76 +116,63 @@ public final class Interpreter {
   }
 
   /// Names a cell could refer to: variables and built-ins (for "did you mean" and completion).
-  public var knownNames: [String] { Array(session.variables.keys) + builtinOrder }
+  public var knownNames: [String] { session.globals.dictionary.keys.sorted() + builtinOrder }
+
+  /// Built-ins and the session's user functions (for "unknown function ... did you mean").
+  public var functionNames: [String] {
+    builtinOrder + session.globals.dictionary.compactMap { name, v in
+      if case .object(let o) = v, o is UserFunction { return name }
+      return nil
+    }.sorted()
+  }
+
+  /// The user function bound to `name`, if any.
+  public func userFunction(_ name: String) -> UserFunction? {
+    if case .object(let o as UserFunction)? = session.globals[name] { return o }
+    return nil
+  }
 
   // MARK: - Expressions
 
+  /// Evaluates an expression at top level (names are globals).
   public func evaluate(_ e: Expr) throws -> Value {
-    switch e.kind {
-    case .integer(let n): return .int(n)
-    case .float(let x): return .float(x)
-    case .string(let s): return .string(s)
-    case .bool(let b): return .bool(b)
-    case .name(let n): return try lookup(n, e.range)
-    case .list(let items): return .list(try items.map(evaluate))
-    case .call(let callee, let arguments): return try call(callee, arguments, e.range)
-    case .member(let base, let name, let nameRange):
-      return try Members.member(of: try evaluate(base), name, nameRange)
-    case .index(let base, let index):
-      return try Members.index(try evaluate(base), try evaluate(index), index.range)
-    case .unary(_, let operand):
-      switch try evaluate(operand) {
-      case .int(let n): return .int(-n)
-      case .float(let x): return .float(-x)
-      case let v: throw Diagnostic("cannot negate \(v.aTypeName)", at: e.range)
-      }
-    case .binary(let op, let lhs, let rhs, let opRange):
-      return try Arithmetic.apply(op, try evaluate(lhs), try evaluate(rhs), opRange)
-    case .range(let lower, let upper, let closed):
-      let lo = try Call.integer(try evaluate(lower), "a range bound", lower.range)
-      var hi = try Call.integer(try evaluate(upper), "a range bound", upper.range)
-      if closed { hi += 1 }
-      guard lo <= hi else {
-        throw Diagnostic("range lower bound \(lo) is greater than its upper bound", at: e.range)
-      }
-      return .range(lo, hi)
-    }
+    let node = try Resolver(self).expr(e)
+    if stackLimit == 0 { stackLimit = StackGuard.limit() }
+    return try node.eval(topLevel)
   }
 
-  func lookup(_ name: String, _ range: SourceRange) throws -> Value {
-    if let v = session.variables[name] { return v }
+  /// The value of a global name that has no value: a built-in, or an error with "did you mean".
+  func unbound(_ name: String, _ range: SourceRange, callee: Bool) throws -> Value {
     if builtins[name] != nil { return .function(name) }
+    if callee {
+      var message = "unknown function '\(name)'"
+      if let near = DidYouMean.suggest(name, among: functionNames) { message += " (did you mean '\(near)'?)" }
+      throw Diagnostic(message, at: range)
+    }
     var message = "unknown name '\(name)'"
     if let near = DidYouMean.suggest(name, among: knownNames) { message += " (did you mean '\(near)'?)" }
     throw Diagnostic(message, at: range)
   }
 
-  func call(_ callee: Expr, _ arguments: [Argument], _ range: SourceRange) throws -> Value {
-    let f = try evaluate(callee)
-    guard case .function(let name) = f, let builtin = builtins[name] else {
-      throw Diagnostic("\(f.aTypeName) cannot be called; only built-in functions can", at: callee.range)
-    }
+  func callBuiltin(_ builtin: Builtin, _ site: CallNode, _ e: Env) throws -> Value {
     var positional: [(value: Value, range: SourceRange)] = []
+    positional.reserveCapacity(site.positional.count)
+    for a in site.positional { positional.append((try a.eval(e), a.range)) }
     var labelled: [String: (value: Value, range: SourceRange)] = [:]
-    for a in arguments {
-      if let label = a.label {
-        guard builtin.labels.contains(label) else {
-          var message = "\(name)() has no argument '\(label)'"
-          if let near = DidYouMean.suggest(label, among: builtin.labels) {
-            message += " (did you mean '\(near)'?)"
-          } else if !builtin.labels.isEmpty {
-            message += "; it takes " + builtin.labels.map { $0 + ":" }.joined(separator: ", ")
-          }
-          throw Diagnostic(message, at: a.labelRange ?? a.value.range)
-        }
-        labelled[label] = (try evaluate(a.value), a.value.range)
-      } else {
-        positional.append((try evaluate(a.value), a.value.range))
+    for a in site.labelled {
+      guard builtin.labels.contains(a.label) else {
+        throw Diagnostic(Interpreter.unknownLabel(builtin.name, a.label, labels: builtin.labels), at: a.labelRange)
       }
+      labelled[a.label] = (try a.value.eval(e), a.value.range)
     }
-    let c = Call(interpreter: self, name: name, range: range, positional: positional, labelled: labelled)
+    let c = Call(interpreter: self, name: builtin.name, range: site.range, positional: positional, labelled: labelled)
+    return try located(builtin.name, site.range) { try builtin.body(c) }
+  }
+
+  /// Runs a built-in's body, turning errors other than diagnostics and interruptions into a diagnostic.
+  func located(_ name: String, _ range: SourceRange, _ body: () throws -> Value) throws -> Value {
     do {
-      return try builtin.body(c)
+      return try body()
     } catch let d as Diagnostic {
       throw d
     } catch let i as Interrupted {

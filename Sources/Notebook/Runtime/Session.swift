@@ -1,7 +1,8 @@
 /// The state a notebook's cells share: variables and the global seed stream. Persisted between processes
 /// by `SessionStore`.
 public final class Session {
-  public var variables: [String: Value] = [:]
+  /// The variables, in slots (`variables` views them by name).
+  public let globals = Globals()
   public var seeds = SeedStream(base: 0)
   /// Source hashes of the cells that ran into this session, by code cell title or number ("#3").
   public var ranCells: [String: String] = [:]

@@ -1,0 +1,310 @@
+/// The executable form of statements (made by `Resolver`). `exec` returns how control leaves the
+/// statement: normally, or by `break`, `continue` or `return` (whose value is in the frame's return slot).
+enum Flow {
+  case normal, breakLoop, continueLoop, returned
+}
+
+class Stmt {
+  let range: SourceRange
+  init(_ range: SourceRange) { self.range = range }
+  func exec(_ e: Env) throws -> Flow { fatalError("abstract statement") }
+}
+
+/// Runs statements in order until one leaves by `break`, `continue` or `return`.
+@inline(__always)
+func run(_ body: ContiguousArray<Stmt>, _ e: Env) throws -> Flow {
+  for s in body {
+    let f = try s.exec(e)
+    if f != .normal { return f }
+  }
+  return .normal
+}
+
+/// A variable: a global slot or a local slot of the running function.
+struct Slot {
+  let index: Int
+  let isGlobal: Bool
+  let name: String
+  @inline(__always) func pointer(_ e: Env) -> UnsafeMutablePointer<Value?> {
+    (isGlobal ? e.globals : e.locals) + index
+  }
+}
+
+final class ExpressionStmt: Stmt {
+  let expr: Node
+  init(_ expr: Node) {
+    self.expr = expr
+    super.init(expr.range)
+  }
+  override func exec(_ e: Env) throws -> Flow {
+    e.interp.show(try expr.eval(e))
+    return .normal
+  }
+}
+
+final class AssignStmt: Stmt {
+  let slot: Slot
+  let value: Node
+  init(_ slot: Slot, _ value: Node, _ range: SourceRange) {
+    self.slot = slot
+    self.value = value
+    super.init(range)
+  }
+  override func exec(_ e: Env) throws -> Flow {
+    do {
+      let v = try value.eval(e)
+      slot.pointer(e).pointee = v
+    } catch let i as Interrupted {
+      if let v = i.partial { slot.pointer(e).pointee = v }
+      throw i
+    }
+    return .normal
+  }
+}
+
+/// `x = x + rhs` on a list or string: appends in place (the variable's value is not copied).
+final class AppendStmt: Stmt {
+  let slot: Slot
+  let rhs: Node
+  let read: Node
+  let opRange: SourceRange
+  init(_ slot: Slot, read: Node, rhs: Node, opRange: SourceRange, _ range: SourceRange) {
+    self.slot = slot
+    self.read = read
+    self.rhs = rhs
+    self.opRange = opRange
+    super.init(range)
+  }
+  override func exec(_ e: Env) throws -> Flow {
+    let p = slot.pointer(e)
+    // The kind first, without keeping a copy of the value (a copy would make the append copy the list).
+    let kind: Int
+    switch p.pointee {
+    case .some(.int): kind = 0
+    case .some(.list), .some(.string): kind = 1
+    default: kind = 2
+    }
+    if kind == 0, case .int(let x)? = p.pointee {
+      let b = try rhs.eval(e)
+      if case .int(let y) = b {
+        let (r, o) = x.addingReportingOverflow(y)
+        if !o {
+          p.pointee = .int(r)
+          return .normal
+        }
+      }
+      p.pointee = try Arithmetic.apply("+", .int(x), b, opRange)
+      return .normal
+    }
+    if kind == 1 {
+      let b = try rhs.eval(e)
+      if AppendStmt.append(&p.pointee, b) { return .normal }
+      let a = try read.eval(e)
+      p.pointee = try Arithmetic.apply("+", a, b, opRange)
+      return .normal
+    }
+    let a = try read.eval(e)  // an unbound name is an error here
+    p.pointee = try Arithmetic.apply("+", a, try rhs.eval(e), opRange)
+    return .normal
+  }
+
+  /// Appends `b` to the list or string in `v` in place; false when the types do not allow it.
+  static func append(_ v: inout Value?, _ b: Value) -> Bool {
+    switch b {
+    case .list(let tail):
+      guard case .list(var a)? = v else { return false }
+      v = nil  // `a` now holds the only reference: no copy
+      a.append(contentsOf: tail)
+      v = .list(a)
+      return true
+    case .string(let tail):
+      guard case .string(var a)? = v else { return false }
+      v = nil
+      a += tail
+      v = .string(a)
+      return true
+    default:
+      return false
+    }
+  }
+}
+
+/// `name[index] = value` on a list (in place).
+final class SetIndexStmt: Stmt {
+  let slot: Slot
+  let read: Node
+  let index: Node
+  let value: Node
+  init(_ slot: Slot, read: Node, index: Node, value: Node, _ range: SourceRange) {
+    self.slot = slot
+    self.read = read
+    self.index = index
+    self.value = value
+    super.init(range)
+  }
+  override func exec(_ e: Env) throws -> Flow {
+    let current = try read.eval(e)
+    let i = try Call.integer(try index.eval(e), "an index", index.range)
+    let v = try value.eval(e)
+    guard case .list(let items) = current else {
+      throw Diagnostic("cannot assign to an element of \(current.aTypeName) (only list elements can be "
+                       + "assigned)", at: read.range)
+    }
+    let k = i < 0 ? items.count + i : i
+    guard k >= 0 && k < items.count else {
+      throw Diagnostic("index \(i) is out of bounds for \(Format.plural(items.count, "element"))", at: index.range)
+    }
+    let p = slot.pointer(e)
+    guard case .list(var a)? = p.pointee else { return .normal }
+    p.pointee = nil
+    a[k] = v
+    p.pointee = .list(a)
+    return .normal
+  }
+}
+
+/// A statement that fails when run (e.g. assigning to a built-in): errors stay in statement order.
+final class FailStmt: Stmt {
+  let diagnostic: Diagnostic
+  init(_ d: Diagnostic) {
+    diagnostic = d
+    super.init(d.range)
+  }
+  override func exec(_ e: Env) throws -> Flow { throw diagnostic }
+}
+
+func condition(_ v: Value, _ what: String, _ node: Node) throws -> Bool {
+  guard case .bool(let b) = v else {
+    throw Diagnostic("the condition of '\(what)' must be true or false, got \(v.aTypeName)", at: node.range)
+  }
+  return b
+}
+
+final class IfStmt: Stmt {
+  let branches: [(condition: Node, body: ContiguousArray<Stmt>)]
+  let elseBody: ContiguousArray<Stmt>?
+  init(_ branches: [(condition: Node, body: ContiguousArray<Stmt>)], else elseBody: ContiguousArray<Stmt>?,
+       _ range: SourceRange) {
+    self.branches = branches
+    self.elseBody = elseBody
+    super.init(range)
+  }
+  override func exec(_ e: Env) throws -> Flow {
+    for b in branches where try condition(try b.condition.eval(e), "if", b.condition) {
+      return try run(b.body, e)
+    }
+    if let elseBody { return try run(elseBody, e) }
+    return .normal
+  }
+}
+
+final class WhileStmt: Stmt {
+  let cond: Node
+  let body: ContiguousArray<Stmt>
+  init(_ cond: Node, _ body: ContiguousArray<Stmt>, _ range: SourceRange) {
+    self.cond = cond
+    self.body = body
+    super.init(range)
+  }
+  override func exec(_ e: Env) throws -> Flow {
+    while try condition(try cond.eval(e), "while", cond) {
+      try e.interp.checkInterrupt()
+      switch try run(body, e) {
+      case .breakLoop: return .normal
+      case .returned: return .returned
+      case .normal, .continueLoop: break
+      }
+    }
+    return .normal
+  }
+}
+
+final class ForStmt: Stmt {
+  let slot: Slot
+  let sequence: Node
+  let body: ContiguousArray<Stmt>
+  init(_ slot: Slot, _ sequence: Node, _ body: ContiguousArray<Stmt>, _ range: SourceRange) {
+    self.slot = slot
+    self.sequence = sequence
+    self.body = body
+    super.init(range)
+  }
+
+  /// Binds `v` and runs the body once: nil to go on, or how the loop ends.
+  @inline(__always) func step(_ v: Value, _ e: Env) throws -> Flow? {
+    try e.interp.checkInterrupt()
+    slot.pointer(e).pointee = v
+    switch try run(body, e) {
+    case .breakLoop: return .normal
+    case .returned: return .returned
+    case .normal, .continueLoop: return nil
+    }
+  }
+
+  override func exec(_ e: Env) throws -> Flow {
+    let s = try sequence.eval(e)
+    switch s {
+    case .range(let lo, let hi):
+      var i = lo
+      while i < hi {
+        if let f = try step(.int(i), e) { return f }
+        i += 1
+      }
+    case .list(let items):
+      for v in items { if let f = try step(v, e) { return f } }
+    case .string(let text):
+      for c in text { if let f = try step(.string(String(c)), e) { return f } }
+    case .object(let o as any IndexableObject):
+      var k = 0
+      while k < o.count {
+        let v = try Members.located(sequence.range) { try o.element(at: k) }
+        if let f = try step(v, e) { return f }
+        k += 1
+      }
+    default:
+      throw Diagnostic("cannot loop over \(s.aTypeName) (a for loop takes a list, a range, a string, "
+                       + "a melody or a dataset)", at: sequence.range)
+    }
+    return .normal
+  }
+}
+
+final class JumpStmt: Stmt {
+  let flow: Flow
+  init(_ flow: Flow, _ range: SourceRange) {
+    self.flow = flow
+    super.init(range)
+  }
+  override func exec(_ e: Env) throws -> Flow { flow }
+}
+
+final class ReturnStmt: Stmt {
+  let value: Node?
+  let returnSlot: Int
+  init(_ value: Node?, returnSlot: Int, _ range: SourceRange) {
+    self.value = value
+    self.returnSlot = returnSlot
+    super.init(range)
+  }
+  override func exec(_ e: Env) throws -> Flow {
+    e.locals[returnSlot] = try value?.eval(e) ?? .nothing
+    return .returned
+  }
+}
+
+/// `fn name(...) { }`: binds the global `name` to a new function value.
+final class FunctionStmt: Stmt {
+  let slot: Int
+  let decl: FunctionDecl
+  let code: CompiledFunction
+  init(_ slot: Int, _ decl: FunctionDecl, _ code: CompiledFunction) {
+    self.slot = slot
+    self.decl = decl
+    self.code = code
+    super.init(decl.range)
+  }
+  override func exec(_ e: Env) throws -> Flow {
+    e.globals[slot] = .object(UserFunction(decl, code: code))
+    return .normal
+  }
+}
