@@ -111,7 +111,10 @@ import Testing
     ("plot([a, b], labels: [\"x\"])", "1:22", "labels has 1 names for 2 items"),
     ("plot([a, b], labels: \"x\")", "1:22", "labels must be a list of strings, got a string"),
     ("plot([a, b], labels: [\"x\", 2])", "1:22", "label 1 is an integer, not a string"),
-    ("plot(a, labels: [\"x\"])", "1:17", "labels: names the items of a list"),
+    ("plot(a, labels: [\"x\"])", "1:17", "labels: applies to a list"),
+    ("plot(a, side_by_side: true)", "1:23", "side_by_side: applies to a list"),
+    ("plot([base], side_by_side: true)", "1:28", "side_by_side: applies to melodies"),
+    ("plot([a], side_by_side: 1)", "1:24", "side_by_side must be true or false"),
     ("plot([a], title: 3)", "1:18", "title must be a string, got an integer"),
   ])
   func errorsAreLocated(source: String, at: String, message: String) throws {

@@ -6,24 +6,28 @@ import Plot
 enum PlotBuiltin {
   static var builtin: Builtin {
     Builtin(
-      "plot", usage: "plot(model | melody | dataset | [models] | [melodies], title: …, labels: [...])",
+      "plot", usage: "plot(model | melody | dataset | [models] | [melodies], title: …, labels: [...],\n"
+        + "     side_by_side: false)",
       summary: "charts: losses (model), piano roll (melody), tokens (dataset)",
       details: [
         "Shown as text in outputs; save(plot(x), \"x.svg\") writes the same chart as SVG.",
         "A list of models (or histories) overlays their loss curves, train and",
-        "valid, in one chart; a list of melodies stacks their piano rolls.",
+        "valid, in one chart; a list of melodies stacks their piano rolls, or with",
+        "side_by_side: true draws them in a row with one pitch range (3 fit in 80 columns).",
         "labels: names for the list's items (default: the names of the variables",
         "  holding them, else their own names)",
         "title: the chart's title (default: \"loss\", the melody's or the dataset's name)",
       ],
-      labels: ["title", "labels"]
+      labels: ["title", "labels", "side_by_side"]
     ) { call in
       try call.allowPositional(1)
       let a = try call.argument(0, "a model, melody or dataset")
       let title = try call.optionalString("title")
       if case .list(let items) = a.value { return .object(try list(items, a.range, call, title: title)) }
-      if let l = call.labelled["labels"] {
-        throw Diagnostic("labels: names the items of a list (plot([a, b], labels: [\"a\", \"b\"]))", at: l.range)
+      for label in ["labels", "side_by_side"] {
+        if let l = call.labelled[label] {
+          throw Diagnostic("\(label): applies to a list (plot([a, b], \(label): …))", at: l.range)
+        }
       }
       guard case .object(let o) = a.value else {
         throw Diagnostic("plot() draws a model, melody or dataset, got \(a.value.aTypeName)", at: a.range)
@@ -65,8 +69,13 @@ enum PlotBuiltin {
       if case .object(let m as MelodyObject) = items[k] { return m.name }
       return items.count == 1 ? "model" : "model \(k + 1)"
     }
+    let beside = try call.bool("side_by_side", default: false)
     if !melodies.isEmpty {
-      return ChartObject(Chart.stack(zip(melodies, names).map { roll($0, title: $1) }, title: title ?? ""))
+      let rolls = zip(melodies, names).map { roll($0, title: $1) }
+      return ChartObject(beside ? Chart.beside(rolls, title: title ?? "") : Chart.stack(rolls, title: title ?? ""))
+    }
+    if beside, let l = call.labelled["side_by_side"] {
+      throw Diagnostic("side_by_side: applies to melodies; loss curves share one chart", at: l.range)
     }
     // Taller than one model's chart: several curves share it.
     return ChartObject(overlay(histories, names: names, title: title ?? "loss"), height: 21)
