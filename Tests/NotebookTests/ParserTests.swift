@@ -18,16 +18,38 @@ import Testing
     case .unary(let op, let x): return "(" + op + show(x) + ")"
     case .binary(let op, let a, let b, _): return "(" + show(a) + op + show(b) + ")"
     case .range(let a, let b, let closed): return "(" + show(a) + (closed ? "..." : "..<") + show(b) + ")"
+    case .partialRange(let a, let b, let closed):
+      return "(" + (a.map(show) ?? "") + (closed ? "..." : "..<") + (b.map(show) ?? "") + ")"
+    case .interpolation(let parts):
+      return "\"" + parts.map { p -> String in
+        switch p {
+        case .text(let t): return t
+        case .expr(let e): return "\\(" + show(e) + ")"
+        }
+      }.joined() + "\""
+    }
+  }
+
+  func show(_ b: Block) -> String { "{" + b.statements.map(show).joined(separator: ";") + "}" }
+
+  func show(_ s: Statement) -> String {
+    switch s {
+    case .assign(let n, _, let v): return n + "=" + show(v)
+    case .expression(let e): return show(e)
+    case .setIndex(let n, _, let i, let v): return n + "[" + show(i) + "]=" + show(v)
+    case .ifElse(let i):
+      return i.branches.map { "if " + show($0.condition) + show($0.body) }.joined(separator: "else ")
+        + (i.elseBody.map { "else" + show($0) } ?? "")
+    case .forIn(let f): return "for " + f.name + " in " + show(f.sequence) + show(f.body)
+    case .whileLoop(let w): return "while " + show(w.condition) + show(w.body)
+    case .jump(let isBreak, _): return isBreak ? "break" : "continue"
+    case .returnValue(let e, _): return "return" + (e.map { " " + show($0) } ?? "")
+    case .function(let f): return f.signature + show(f.body)
     }
   }
 
   func statements(_ s: String) throws -> [String] {
-    try Parser.parse(s).map {
-      switch $0 {
-      case .assign(let n, _, let v): return n + "=" + show(v)
-      case .expression(let e): return show(e)
-      }
-    }
+    try Parser.parse(s).map(show)
   }
 
   @Test func precedenceAndPostfix() throws {
@@ -50,7 +72,7 @@ import Testing
     ("x = ", "1:4", "expected an expression", true),
     ("f(a: 1, 2)", "1:9", "positional argument after labelled", false),
     ("f(a: 1, a: 2)", "1:9", "argument 'a' given twice", false),
-    ("1 = 2", "1:3", "only a name can be assigned", false),
+    ("1 = 2", "1:3", "only a name or name[index] can be assigned", false),
     ("a b", "1:3", "expected end of line", false),
     ("x.(", "1:3", "expected a member name", false),
     ("[1 2]", "1:4", "expected ',' or ']'", false),

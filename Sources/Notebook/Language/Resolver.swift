@@ -49,14 +49,14 @@ struct Resolver {
       let read = try expr(Expr(.name(name), nameRange))
       return SetIndexStmt(try slot(name, nameRange), read: read, index: try expr(index), value: try expr(value), s.range)
     case .ifElse(let i):
-      var branches: [(condition: Node, body: ContiguousArray<Stmt>)] = []
-      for b in i.branches { branches.append((try expr(b.condition), try block(b.body.statements))) }
-      return IfStmt(branches, else: try i.elseBody.map { try block($0.statements) }, i.range)
+      var branches: [(condition: Node, body: Body)] = []
+      for b in i.branches { branches.append((try expr(b.condition), Body(try self.block(b.body.statements)))) }
+      return IfStmt(branches, else: try i.elseBody.map { Body(try self.block($0.statements)) }, i.range)
     case .forIn(let f):
       let target = try slot(f.name, f.nameRange)
-      return ForStmt(target, try expr(f.sequence), try block(f.body.statements), f.range)
+      return ForStmt(target, try expr(f.sequence), Body(try self.block(f.body.statements)), f.range)
     case .whileLoop(let w):
-      return WhileStmt(try expr(w.condition), try block(w.body.statements), w.range)
+      return WhileStmt(try expr(w.condition), Body(try self.block(w.body.statements)), w.range)
     case .jump(let isBreak, let range):
       return JumpStmt(isBreak ? .breakLoop : .continueLoop, range)
     case .returnValue(let e, let range):
@@ -90,7 +90,7 @@ struct Resolver {
     inner.returnSlot = scope.count
     let positional = decl.parameters.prefix { $0.defaultValue == nil }.count
     let defaults = try decl.parameters.compactMap(\.defaultValue).map { try inner.expr($0) }
-    let body = try inner.block(decl.body.statements)
+    let body = Body(try inner.block(decl.body.statements))
     return CompiledFunction(decl: decl, positionalCount: positional, defaults: defaults, body: body,
                             frameSize: scope.count + 1, globalsID: interp.session.globals.id)
   }

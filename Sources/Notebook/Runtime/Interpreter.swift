@@ -5,7 +5,11 @@ import Foundation
 /// An error stops the cell (statements before it keep their effect), never the session.
 public final class Interpreter {
   public let session: Session
-  public var environment: ExecutionEnvironment
+  public var environment: ExecutionEnvironment {
+    didSet { isCancelled = environment.isCancelled }
+  }
+  /// `environment.isCancelled`, kept apart so that polling it per loop iteration copies nothing.
+  private var isCancelled: () -> Bool
   public let builtins: [String: Builtin]
   /// Built-in names in the order `help()` lists them.
   public let builtinOrder: [String]
@@ -14,6 +18,8 @@ public final class Interpreter {
   /// Values the cell being run displayed (expression statements, at top level or inside loops and
   /// functions), in output order: the HTML export draws their charts and players from these.
   private(set) var shown: [Value] = []
+  /// `session.globals.id`, kept here for the check on each call.
+  let globalsID: Int
   /// Nesting of user function calls now running.
   var callDepth = 0
   /// Below this stack address a call is refused (see `StackGuard`).
@@ -22,6 +28,8 @@ public final class Interpreter {
   public init(session: Session = Session(), environment: ExecutionEnvironment, builtins: [Builtin]) {
     self.session = session
     self.environment = environment
+    self.isCancelled = environment.isCancelled
+    self.globalsID = session.globals.id
     var table: [String: Builtin] = [:]
     for b in builtins { table[b.name] = b }
     self.builtins = table
@@ -91,7 +99,7 @@ public final class Interpreter {
 
   /// Throws `Interrupted` when the user asked to stop (polled between statements, loop iterations, calls).
   public func checkInterrupt() throws {
-    if environment.isCancelled() { throw Interrupted() }
+    if isCancelled() { throw Interrupted() }
   }
 
   /// Displays a value as an expression statement does: its text in the output (nothing for `.nothing`),

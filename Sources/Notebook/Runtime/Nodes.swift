@@ -266,17 +266,30 @@ final class ModuloNode: BinaryNode {
 }
 
 final class CompareNode: BinaryNode {
+  enum Kind { case less, lessEqual, greater, greaterEqual, equal, notEqual }
+  let kind: Kind
+  override init(_ op: String, _ lhs: Node, _ rhs: Node, _ opRange: SourceRange, _ range: SourceRange) {
+    switch op {
+    case "<": kind = .less
+    case "<=": kind = .lessEqual
+    case ">": kind = .greater
+    case ">=": kind = .greaterEqual
+    case "==": kind = .equal
+    default: kind = .notEqual
+    }
+    super.init(op, lhs, rhs, opRange, range)
+  }
   override func eval(_ e: Env) throws -> Value {
     let a = try lhs.eval(e)
     let b = try rhs.eval(e)
     if case .int(let x) = a, case .int(let y) = b {
-      switch op {
-      case "<": return .bool(x < y)
-      case "<=": return .bool(x <= y)
-      case ">": return .bool(x > y)
-      case ">=": return .bool(x >= y)
-      case "==": return .bool(x == y)
-      default: return .bool(x != y)
+      switch kind {
+      case .less: return .bool(x < y)
+      case .lessEqual: return .bool(x <= y)
+      case .greater: return .bool(x > y)
+      case .greaterEqual: return .bool(x >= y)
+      case .equal: return .bool(x == y)
+      case .notEqual: return .bool(x != y)
       }
     }
     return .bool(try Operators.compare(op, a, b, opRange))
@@ -292,6 +305,11 @@ final class InNode: BinaryNode {
 
 /// `and` / `or`: the right side runs only when needed; both sides must be true or false.
 final class LogicalNode: BinaryNode {
+  let isAnd: Bool
+  override init(_ op: String, _ lhs: Node, _ rhs: Node, _ opRange: SourceRange, _ range: SourceRange) {
+    isAnd = op == "and"
+    super.init(op, lhs, rhs, opRange, range)
+  }
   func truth(_ v: Value, _ side: Node) throws -> Bool {
     guard case .bool(let b) = v else {
       throw Diagnostic("'\(op)' expects true or false, got \(v.aTypeName)", at: side.range)
@@ -300,7 +318,7 @@ final class LogicalNode: BinaryNode {
   }
   override func eval(_ e: Env) throws -> Value {
     let a = try truth(try lhs.eval(e), lhs)
-    if op == "and" ? !a : a { return .bool(a) }
+    if isAnd ? !a : a { return .bool(a) }
     return .bool(try truth(try rhs.eval(e), rhs))
   }
 }
@@ -310,15 +328,23 @@ final class CallNode: Node {
   let callee: Node
   /// Positional arguments first, then labelled ones (the parser refuses positional after labelled).
   let positional: [Node]
+  let positionalRefs: RefList<Node>
+  /// The callee when it is a global name (its slot is read in place, without copying the value).
+  let calleeSlot: Int?
   let labelled: [(label: String, labelRange: SourceRange, value: Node)]
   init(_ callee: Node, positional: [Node], labelled: [(label: String, labelRange: SourceRange, value: Node)],
        _ range: SourceRange) {
     self.callee = callee
     self.positional = positional
+    self.positionalRefs = RefList(ContiguousArray(positional))
+    self.calleeSlot = (callee as? GlobalGet)?.slot
     self.labelled = labelled
     super.init(range)
   }
   override func eval(_ e: Env) throws -> Value {
+    if let slot = calleeSlot, let f = UserFunction.peek(e.globals + slot) {
+      return try f.with { try e.interp.callUser($0, self, e) }
+    }
     let f = try callee.eval(e)
     if case .object(let o) = f, ObjectIdentifier(type(of: o)) == ObjectIdentifier(UserFunction.self) {
       return try e.interp.callUser(unsafeDowncast(o, to: UserFunction.self), self, e)

@@ -10,12 +10,44 @@ class Stmt {
   func exec(_ e: Env) throws -> Flow { fatalError("abstract statement") }
 }
 
+/// A reference that costs no reference counting to use (the owner keeps the object alive).
+struct Unowned<T: AnyObject> {
+  let ref: Unmanaged<T>
+  init(object: T) { ref = .passUnretained(object) }
+  var object: T { ref.takeUnretainedValue() }
+  /// Runs `body` with the object, without retaining it.
+  @inline(__always) func with<R>(_ body: (T) throws -> R) rethrows -> R { try ref._withUnsafeGuaranteedRef(body) }
+}
+
+/// A fixed list of objects, kept alive by `owned`, read through a plain buffer of unowned references (so
+/// running code does no reference counting to reach them).
+final class RefList<T: AnyObject> {
+  let owned: ContiguousArray<T>
+  let refs: UnsafeMutablePointer<Unowned<T>>
+  let count: Int
+  init(_ items: ContiguousArray<T>) {
+    owned = items
+    count = items.count
+    refs = .allocate(capacity: max(1, items.count))
+    for (k, x) in items.enumerated() { (refs + k).initialize(to: Unowned(object: x)) }
+  }
+  deinit { refs.deallocate() }
+  @inline(__always) subscript(k: Int) -> T { refs[k].object }
+}
+
+/// A block's statements.
+typealias Body = RefList<Stmt>
+
 /// Runs statements in order until one leaves by `break`, `continue` or `return`.
 @inline(__always)
-func run(_ body: ContiguousArray<Stmt>, _ e: Env) throws -> Flow {
-  for s in body {
-    let f = try s.exec(e)
+func runBody(_ body: Body, _ e: Env) throws -> Flow {
+  let refs = body.refs
+  let n = body.count
+  var k = 0
+  while k < n {
+    let f = try refs[k].with { try $0.exec(e) }
     if f != .normal { return f }
+    k += 1
   }
   return .normal
 }
@@ -181,27 +213,33 @@ func condition(_ v: Value, _ what: String, _ node: Node) throws -> Bool {
 }
 
 final class IfStmt: Stmt {
-  let branches: [(condition: Node, body: ContiguousArray<Stmt>)]
-  let elseBody: ContiguousArray<Stmt>?
-  init(_ branches: [(condition: Node, body: ContiguousArray<Stmt>)], else elseBody: ContiguousArray<Stmt>?,
-       _ range: SourceRange) {
-    self.branches = branches
+  let conditions: RefList<Node>
+  let bodies: RefList<Body>
+  let elseBody: Body?
+  init(_ branches: [(condition: Node, body: Body)], else elseBody: Body?, _ range: SourceRange) {
+    conditions = RefList(ContiguousArray(branches.map(\.condition)))
+    bodies = RefList(ContiguousArray(branches.map(\.body)))
     self.elseBody = elseBody
     super.init(range)
   }
   override func exec(_ e: Env) throws -> Flow {
-    for b in branches where try condition(try b.condition.eval(e), "if", b.condition) {
-      return try run(b.body, e)
+    let refs = conditions.refs
+    let n = conditions.count
+    var k = 0
+    while k < n {
+      let met = try refs[k].with { c in try condition(try c.eval(e), "if", c) }
+      if met { return try bodies.refs[k].with { try runBody($0, e) } }
+      k += 1
     }
-    if let elseBody { return try run(elseBody, e) }
+    if let elseBody { return try runBody(elseBody, e) }
     return .normal
   }
 }
 
 final class WhileStmt: Stmt {
   let cond: Node
-  let body: ContiguousArray<Stmt>
-  init(_ cond: Node, _ body: ContiguousArray<Stmt>, _ range: SourceRange) {
+  let body: Body
+  init(_ cond: Node, _ body: Body, _ range: SourceRange) {
     self.cond = cond
     self.body = body
     super.init(range)
@@ -209,7 +247,7 @@ final class WhileStmt: Stmt {
   override func exec(_ e: Env) throws -> Flow {
     while try condition(try cond.eval(e), "while", cond) {
       try e.interp.checkInterrupt()
-      switch try run(body, e) {
+      switch try runBody(body, e) {
       case .breakLoop: return .normal
       case .returned: return .returned
       case .normal, .continueLoop: break
@@ -222,8 +260,8 @@ final class WhileStmt: Stmt {
 final class ForStmt: Stmt {
   let slot: Slot
   let sequence: Node
-  let body: ContiguousArray<Stmt>
-  init(_ slot: Slot, _ sequence: Node, _ body: ContiguousArray<Stmt>, _ range: SourceRange) {
+  let body: Body
+  init(_ slot: Slot, _ sequence: Node, _ body: Body, _ range: SourceRange) {
     self.slot = slot
     self.sequence = sequence
     self.body = body
@@ -234,7 +272,7 @@ final class ForStmt: Stmt {
   @inline(__always) func step(_ v: Value, _ e: Env) throws -> Flow? {
     try e.interp.checkInterrupt()
     slot.pointer(e).pointee = v
-    switch try run(body, e) {
+    switch try runBody(body, e) {
     case .breakLoop: return .normal
     case .returned: return .returned
     case .normal, .continueLoop: return nil

@@ -3,19 +3,23 @@ import Foundation
 /// A function defined with `fn`, compiled for one session's global slots.
 final class CompiledFunction {
   let decl: FunctionDecl
+  let name: String
+  let parameterNames: [String]
   /// Parameters take local slots 0..<parameters.count, in order; positional ones come first.
   let positionalCount: Int
   /// Defaults of the labelled parameters (index k - positionalCount).
   let defaults: [Node]
-  let body: ContiguousArray<Stmt>
+  let body: Body
   /// Local slots plus one for the return value (the last).
   let frameSize: Int
   /// The `Globals.id` the body's global slots belong to.
   let globalsID: Int
 
-  init(decl: FunctionDecl, positionalCount: Int, defaults: [Node], body: ContiguousArray<Stmt>, frameSize: Int,
+  init(decl: FunctionDecl, positionalCount: Int, defaults: [Node], body: Body, frameSize: Int,
        globalsID: Int) {
     self.decl = decl
+    self.name = decl.name
+    self.parameterNames = decl.parameters.map(\.name)
     self.positionalCount = positionalCount
     self.defaults = defaults
     self.body = body
@@ -24,18 +28,23 @@ final class CompiledFunction {
   }
 
   var returnSlot: Int { frameSize - 1 }
-  var labels: [String] { decl.parameters[positionalCount...].map(\.name) }
+  var labels: [String] { Array(parameterNames[positionalCount...]) }
 }
 
 /// A function value: prints as its signature (`fn f(a, top_p: 0.6)`); `help(f)` shows the signature and the
 /// `//` comment lines above its definition. Saved in a session as its source, compiled again on restore.
 public final class UserFunction: NotebookObject, PersistableObject {
   public let decl: FunctionDecl
-  var code: CompiledFunction?
+  var code: CompiledFunction? {
+    didSet { fastCode = code }
+  }
+  /// `code`, read without reference counting on each call.
+  unowned(unsafe) var fastCode: CompiledFunction?
 
   init(_ decl: FunctionDecl, code: CompiledFunction?) {
     self.decl = decl
     self.code = code
+    self.fastCode = code
   }
 
   public var name: String { decl.name }
@@ -60,7 +69,22 @@ public final class UserFunction: NotebookObject, PersistableObject {
   }
 
   /// The compiled body for `interp`'s session (compiled again when called from another session).
-  func compiled(for interp: Interpreter) throws -> CompiledFunction {
+  @inline(__always)
+  func compiled(for interp: Interpreter) throws -> Unowned<CompiledFunction> {
+    if let c = fastCode, c.globalsID == interp.globalsID { return Unowned(object: c) }
+    return Unowned(object: try compile(for: interp))
+  }
+
+  /// The user function in a variable's slot, without copying the value.
+  @inline(__always)
+  static func peek(_ p: UnsafeMutablePointer<Value?>) -> Unowned<UserFunction>? {
+    guard case .object(let o)? = p.pointee, ObjectIdentifier(type(of: o)) == ObjectIdentifier(UserFunction.self) else {
+      return nil
+    }
+    return Unowned(object: unsafeDowncast(o, to: UserFunction.self))
+  }
+
+  func compile(for interp: Interpreter) throws -> CompiledFunction {
     if let code, code.globalsID == interp.session.globals.id { return code }
     var resolver = Resolver(interp)
     let c = try resolver.function(decl)
@@ -92,7 +116,10 @@ extension Interpreter {
   /// Calls a user function from a call node: binds the arguments (evaluated in the caller's frame) to
   /// the parameters, then runs the body in a new frame.
   func callUser(_ f: UserFunction, _ site: CallNode, _ e: Env) throws -> Value {
-    let code = try f.compiled(for: self)
+    try f.compiled(for: self).with { try callUser(f, $0, site, e) }
+  }
+
+  func callUser(_ f: UserFunction, _ code: CompiledFunction, _ site: CallNode, _ e: Env) throws -> Value {
     let n = code.frameSize
     let locals = UnsafeMutablePointer<Value?>.allocate(capacity: n)
     locals.initialize(repeating: nil, count: n)
@@ -100,26 +127,30 @@ extension Interpreter {
       locals.deinitialize(count: n)
       locals.deallocate()
     }
-    let name = f.decl.name
-    let params = f.decl.parameters
     if site.positional.count > code.positionalCount {
       let k = code.positionalCount
-      throw Diagnostic("\(name)() takes \(k) positional argument\(k == 1 ? "" : "s"), got \(site.positional.count)",
+      throw Diagnostic("\(code.name)() takes \(k) positional argument\(k == 1 ? "" : "s"), got \(site.positional.count)",
                        at: site.positional[k].range)
     }
-    for (k, arg) in site.positional.enumerated() { locals[k] = try arg.eval(e) }
+    let args = site.positionalRefs.refs
+    let count = site.positionalRefs.count
+    var k = 0
+    while k < count {
+      locals[k] = try args[k].with { try $0.eval(e) }
+      k += 1
+    }
     if site.positional.count < code.positionalCount {
       let k = site.positional.count
-      throw Diagnostic("\(name)() needs '\(params[k].name)' as argument \(k + 1) (\(f.decl.signature))",
+      throw Diagnostic("\(code.name)() needs '\(code.parameterNames[k])' as argument \(k + 1) (\(f.decl.signature))",
                        at: site.range)
     }
     for a in site.labelled {
-      guard let k = params.firstIndex(where: { $0.name == a.label }), k >= code.positionalCount else {
-        throw Diagnostic(Interpreter.unknownLabel(name, a.label, labels: code.labels), at: a.labelRange)
+      guard let k = code.parameterNames.firstIndex(of: a.label), k >= code.positionalCount else {
+        throw Diagnostic(Interpreter.unknownLabel(code.name, a.label, labels: code.labels), at: a.labelRange)
       }
       locals[k] = try a.value.eval(e)
     }
-    return try invoke(code, locals, at: site.range)
+    return try invoke(code, locals, globals: e.globals, at: site.range)
   }
 
   /// Calls a function value (built-in or user function) with positional arguments: for built-ins that
@@ -127,7 +158,7 @@ extension Interpreter {
   public func callFunction(_ f: Value, _ arguments: [Value], at range: SourceRange) throws -> Value {
     switch f {
     case .object(let o as UserFunction):
-      let code = try o.compiled(for: self)
+      let code = try o.compiled(for: self).object
       guard arguments.count == code.positionalCount else {
         throw Diagnostic("\(o.name)() takes \(code.positionalCount) positional argument"
                          + "\(code.positionalCount == 1 ? "" : "s"), got \(arguments.count)", at: range)
@@ -140,7 +171,7 @@ extension Interpreter {
         locals.deallocate()
       }
       for (k, v) in arguments.enumerated() { locals[k] = v }
-      return try invoke(code, locals, at: range)
+      return try invoke(code, locals, globals: session.globals.base, at: range)
     case .function(let name):
       guard let b = builtins[name] else { break }
       let c = Call(interpreter: self, name: name, range: range, positional: arguments.map { ($0, range) }, labelled: [:])
@@ -152,21 +183,22 @@ extension Interpreter {
   }
 
   /// Fills in defaults and runs a function's body in the frame `locals`.
-  func invoke(_ code: CompiledFunction, _ locals: UnsafeMutablePointer<Value?>, at range: SourceRange) throws -> Value {
+  func invoke(_ code: CompiledFunction, _ locals: UnsafeMutablePointer<Value?>, globals: UnsafeMutablePointer<Value?>,
+              at range: SourceRange) throws -> Value {
     try checkInterrupt()
     callDepth += 1
     defer { callDepth -= 1 }
     if callDepth > Interpreter.maxCallDepth || StackGuard.isLow(stackLimit) {
-      throw Diagnostic("recursion too deep: more than \(callDepth - 1) nested function calls (in \(code.decl.name)())",
+      throw Diagnostic("recursion too deep: more than \(callDepth - 1) nested function calls (in \(code.name)())",
                        at: range)
     }
-    let frame = Env(interp: self, globals: session.globals.base, locals: locals)
-    for (j, d) in code.defaults.enumerated() where locals[code.positionalCount + j] == nil {
-      locals[code.positionalCount + j] = try d.eval(frame)
+    let frame = Env(interp: self, globals: globals, locals: locals)
+    if !code.defaults.isEmpty {
+      for (j, d) in code.defaults.enumerated() where locals[code.positionalCount + j] == nil {
+        locals[code.positionalCount + j] = try d.eval(frame)
+      }
     }
-    for s in code.body {
-      if try s.exec(frame) == .returned { return locals[code.returnSlot] ?? .nothing }
-    }
+    if try runBody(code.body, frame) == .returned { return locals[code.returnSlot] ?? .nothing }
     return .nothing
   }
 

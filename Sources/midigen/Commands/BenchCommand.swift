@@ -8,6 +8,7 @@ func benchCommand(_ args: [String]) -> Int32 {
     ("sample", "sampling speed at batch 1: tokens/s", benchSample),
     ("gemm", "single- and multi-core SGEMM GFLOP/s", benchGemm),
     ("render", "WAV synthesis speed", benchRender),
+    ("interp", "interpreter speed on three programs, beside CPython", benchInterp),
   ]
   guard let kind = args.first, let k = kinds.first(where: { $0.0 == kind }) else {
     var s = "usage: midigen bench <kind> [options]\n"
