@@ -3,10 +3,14 @@ public struct Series: Sendable {
   public var name: String
   /// Points in any order; they are drawn sorted by `x`. Non-finite points are skipped.
   public var points: [(x: Double, y: Double)]
+  /// In text, a later series (drawn with markers) gets one marker per column along the line through its
+  /// points instead of one per point: a dotted curve, for dense series overlaid on the first.
+  public var connected = false
 
-  public init(name: String, points: [(x: Double, y: Double)]) {
+  public init(name: String, points: [(x: Double, y: Double)], connected: Bool = false) {
     self.name = name
     self.points = points
+    self.connected = connected
   }
 
   /// A series whose x values are 0, 1, 2, ...
@@ -46,12 +50,17 @@ public struct Chart: Sendable {
   public var xLabel: String
   public var yLabel: String
   var kind: Kind
+  /// Rows a piano roll shows (nil: its notes' range); `beside` gives rolls a shared one.
+  var pitchRange: ClosedRange<Int>? = nil
+  /// The time (quarters) a piano roll extends to at least; `beside` gives rolls a shared one.
+  var rollEnd: Double? = nil
 
   enum Kind: Sendable {
     case line([Series])
     case roll([RollNote])
     case bars([(label: String, value: Double)])
     case stack([Chart])
+    case row([Chart])
   }
 
   init(title: String, xLabel: String = "", yLabel: String = "", kind: Kind) {
@@ -66,6 +75,31 @@ public struct Chart: Sendable {
   public static func stack(_ charts: [Chart], title: String = "") -> Chart {
     Chart(title: title, kind: .stack(charts))
   }
+
+  /// Charts drawn side by side, each a `1/n` of the width (for example piano rolls of a temperature
+  /// sweep). Piano rolls share one pitch range, so their rows line up. In `text`, parts are separated by
+  /// two spaces and drawn one below the other when a part would be narrower than `minimumPartWidth`.
+  /// Rolls also share their time span and are drawn on one line of music each (coarser when needed).
+  public static func beside(_ charts: [Chart], title: String = "") -> Chart {
+    var parts = charts
+    let notes = charts.flatMap { chart -> [RollNote] in
+      if case .roll(let notes) = chart.kind { return PianoRoll.cleaned(notes) }
+      return []
+    }
+    if let lo = notes.map(\.pitch).min(), let hi = notes.map(\.pitch).max() {
+      let end = PianoRoll.span(notes).t1
+      for i in parts.indices {
+        if case .roll = parts[i].kind {
+          parts[i].pitchRange = lo...hi
+          parts[i].rollEnd = end
+        }
+      }
+    }
+    return Chart(title: title, kind: .row(parts))
+  }
+
+  /// Narrowest part of a `beside` chart in text.
+  public static let minimumPartWidth = 20
 
   /// The chart as lines of text at most `width` columns wide (minimum 30).
   ///
@@ -82,6 +116,36 @@ public struct Chart: Sendable {
       let parts = charts.map { $0.text(width: w, height: h) }
       let head = title.isEmpty ? "" : title.clipped(to: w) + "\n\n"
       return head + parts.joined(separator: "\n\n")
+    case .row(let charts):
+      let head = title.isEmpty ? "" : title.clipped(to: w) + "\n\n"
+      let n = max(charts.count, 1)
+      let partW = (w - 2 * (n - 1)) / n
+      guard partW >= Chart.minimumPartWidth else {
+        return head + charts.map { $0.text(width: w, height: h) }.joined(separator: "\n\n")
+      }
+      let columns = charts.map { $0.partText(width: partW, height: h).split(separator: "\n", omittingEmptySubsequences: false) }
+      let rows = columns.map(\.count).max() ?? 0
+      var lines: [String] = []
+      for r in 0..<rows {
+        var line = ""
+        for (k, column) in columns.enumerated() {
+          let cell = r < column.count ? String(column[r]) : ""
+          line += cell + (k == columns.count - 1 ? "" : String(repeating: " ", count: max(0, partW - cell.count) + 2))
+        }
+        while line.hasSuffix(" ") { line.removeLast() }
+        lines.append(line)
+      }
+      return head + lines.joined(separator: "\n")
+    }
+  }
+
+  /// A part of a `beside` chart in text: as `text`, without the minimum width (the caller checks it).
+  func partText(width: Int, height: Int) -> String {
+    switch kind {
+    case .roll(let notes): return PianoRoll.text(self, notes, width: width, maxSystems: 1)
+    case .line(let series): return LineChart.text(self, series, width: width, height: height)
+    case .bars(let bars): return BarChart.text(self, bars, width: width)
+    default: return text(width: width, height: height)
     }
   }
 
@@ -102,6 +166,9 @@ public struct Chart: Sendable {
     if case .stack(let charts) = kind {
       return (title.isEmpty ? 0 : 30) + charts.reduce(0) { $0 + $1.totalHeight(h) }
     }
+    if case .row(let charts) = kind {
+      return (title.isEmpty ? 0 : 30) + (charts.map { $0.totalHeight(h) }.max() ?? 0)
+    }
     return h
   }
 
@@ -121,6 +188,17 @@ public struct Chart: Sendable {
       for c in charts {
         out += "<g transform=\"translate(0,\(y))\">\n" + c.svgBody(width: width, height: height) + "</g>\n"
         y += c.totalHeight(height)
+      }
+      return out
+    case .row(let charts):
+      var out = ""
+      let y = title.isEmpty ? 0 : 30
+      if !title.isEmpty {
+        out += SVG.text(title, x: 10, y: 20, anchor: "start", extra: "font-size=\"16\" font-weight=\"bold\"")
+      }
+      let partW = width / max(charts.count, 1)
+      for (k, c) in charts.enumerated() {
+        out += "<g transform=\"translate(\(k * partW),\(y))\">\n" + c.svgBody(width: partW, height: height) + "</g>\n"
       }
       return out
     }

@@ -109,6 +109,12 @@ public enum LineChart {
     // Later series: markers at their points.
     for (i, pts) in data.enumerated().dropFirst() {
       let m = markers[(i - 1) % markers.count]
+      if series[i].connected && pts.count > 1 {
+        for c in 0..<plotW {
+          if let y = interpolate(pts, at: (x(c) + x(c + 1)) / 2) { canvas[row(y), origin + c] = m }
+        }
+        continue
+      }
       for p in pts { canvas[row(p.y), origin + column(p.x, b, plotW)] = m }
     }
 

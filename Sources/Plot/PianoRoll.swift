@@ -69,16 +69,19 @@ public enum PianoRoll {
     }
   }
 
-  static func text(_ chart: Chart, _ input: [RollNote], width: Int) -> String {
+  static func text(_ chart: Chart, _ input: [RollNote], width: Int, maxSystems: Int = 4) -> String {
     let notes = cleaned(input)
-    guard let lowNote = notes.map(\.pitch).min(), let highNote = notes.map(\.pitch).max() else {
+    guard let low = notes.map(\.pitch).min(), let high = notes.map(\.pitch).max() else {
       return chart.title.clipped(to: width) + "\n(no notes)"
     }
+    let lowNote = min(low, chart.pitchRange?.lowerBound ?? low)
+    let highNote = max(high, chart.pitchRange?.upperBound ?? high)
     let labelWidth = (lowNote...highNote).map { NoteNames.name($0).count }.max()! + 1
     let axis = labelWidth + 1
     let origin = axis + 1
-    let (t0, t1) = span(notes)
-    let layout = Layout(quarters: t1 - t0, columns: width - origin)
+    let (t0, end) = span(notes)
+    let t1 = max(end, chart.rollEnd ?? end)
+    let layout = Layout(quarters: t1 - t0, columns: width - origin, maxSystems: maxSystems)
     let cpq = layout.cpq
     let labelEvery = max(
       1, Int((Double(NumberFormat.short(t1).count + 2) / Double(layout.tickCells)).rounded(.up)))
@@ -131,15 +134,16 @@ public enum PianoRoll {
 
   static func svg(_ chart: Chart, _ input: [RollNote], width: Int, height: Int) -> String {
     let notes = cleaned(input)
-    guard let lowNote = notes.map(\.pitch).min(), let highNote = notes.map(\.pitch).max() else {
+    guard let low = notes.map(\.pitch).min(), let high = notes.map(\.pitch).max() else {
       return SVG.text(
         chart.title, x: 10, y: 20, anchor: "start", extra: "font-size=\"16\" font-weight=\"bold\"")
         + SVG.text("(no notes)", x: Double(width) / 2, y: Double(height) / 2, anchor: "middle")
     }
     // One semitone of padding above and below.
-    let lo = lowNote - 1
-    let hi = highNote + 1
-    let (t0, t1) = span(notes)
+    let lo = min(low, chart.pitchRange?.lowerBound ?? low) - 1
+    let hi = max(high, chart.pitchRange?.upperBound ?? high) + 1
+    let (t0, end) = span(notes)
+    let t1 = max(end, chart.rollEnd ?? end)
     let f = Frame(
       left: 56, top: 34, right: Double(width) - 20, bottom: Double(height) - 42,
       xlo: t0, xhi: t1, ylo: Double(lo), yhi: Double(hi + 1))

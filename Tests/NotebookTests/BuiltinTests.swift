@@ -39,7 +39,7 @@ import Testing
   @Test(arguments: [
     ("song(songs, 9)", "1:13", "song index 9 is out of bounds 0..<4"),
     ("song(songs, \"sng1\")", "1:13", "no song named 'sng1' in the dataset (did you mean 'song1'?)"),
-    ("take(song(songs, 0), 99)", "1:22", "take() needs 0 <= n <= 24"),
+    ("take(song(songs, 0), -1)", "1:22", "take() needs a number of events >= 0, got -1"),
     ("take(songs, 1)", "1:6", "take() expects a melody as argument 1, got a dataset"),
     ("load(\"nothing/here\")", "1:6", "nothing/here"),
     ("load(\"songs\", quantize: 0)", "1:25", "quantize must be between 1 and 960, got 0"),

@@ -2,8 +2,9 @@
 enum CoreBuiltins {
   static var print: Builtin {
     Builtin(
-      "print", usage: "print(value, ...)",
+      "print", usage: "print(value, ..., separator: \" \")",
       summary: "writes values to the output (strings without quotes)",
+      details: ["separator: the text between the values (default: one space)"],
       labels: ["separator"]
     ) { call in
       let sep = try call.string("separator", default: " ")
@@ -43,6 +44,16 @@ enum CoreBuiltins {
         for name in interp.builtinOrder {
           guard let b = interp.builtins[name] else { continue }
           lines.append("  " + name + String(repeating: " ", count: width - name.count) + "  " + b.summary)
+          // Every label it takes, wrapped under the summary.
+          var line = String(repeating: " ", count: width + 4)
+          for label in b.labels {
+            if line.count + label.count + 2 > 80 && line.contains(":") {
+              lines.append(line)
+              line = String(repeating: " ", count: width + 4)
+            }
+            line += (line.hasSuffix(" ") ? "" : " ") + label + ":"
+          }
+          if line.contains(":") { lines.append(line) }
         }
         lines += interp.helpSummaryLines
         return .string(lines.joined(separator: "\n")).asText

@@ -1,6 +1,6 @@
 import Melody
 
-/// `song`, `take`, `drop`, `random_notes`, `vocab`: melodies and vocabularies.
+/// `song`, `take`, `drop`, `transpose`, `random_notes`, `vocab`: melodies and vocabularies; `a + b` joins.
 enum MelodyBuiltins {
   static var song: Builtin {
     Builtin(
@@ -32,7 +32,8 @@ enum MelodyBuiltins {
 
   static var take: Builtin {
     Builtin(
-      "take", usage: "take(melody, n)", summary: "the first n events of a melody"
+      "take", usage: "take(melody, n)",
+      summary: "the first n events of a melody (all of it when it is shorter)"
     ) { call in
       let (m, n) = try melodyAndCount(call)
       return .object(try m.sliced(0, n))
@@ -42,22 +43,49 @@ enum MelodyBuiltins {
   static var drop: Builtin {
     Builtin(
       "drop", usage: "drop(melody, n)",
-      summary: "a melody without its first n events (the rest starts at 0)"
+      summary: "a melody without its first n events (the rest starts at 0)",
+      details: ["empty when n is at least the melody's length"]
     ) { call in
       let (m, n) = try melodyAndCount(call)
       return .object(try m.sliced(n, m.count))
     }
   }
 
+  static var transpose: Builtin {
+    Builtin(
+      "transpose", usage: "transpose(melody, semitones)",
+      summary: "a melody moved up (or down, negative) by semitones",
+      details: ["tokens are re-spelled as the encoding spells them (C#4, E-4); chords of",
+                "pitch classes move their classes and stay in normal order (0.4.7 up 2 is",
+                "2.6.9); a note leaving the MIDI range 0...127 is an error"]
+    ) { call in
+      try call.allowPositional(2)
+      let m = try call.object(0, MelodyObject.self, "a melody")
+      let a = try call.argument(1, "a number of semitones")
+      let k = try Call.integer(a.value, "semitones", a.range)
+      do {
+        return .object(try m.transposed(by: k))
+      } catch {
+        throw Diagnostic("transpose() by \(k): \(error)", at: a.range)
+      }
+    }
+  }
+
+  /// `a + b` on melodies: b follows a (see `MelodyObject.joined`).
+  static func join(_ a: MelodyObject, _ b: MelodyObject) -> Value {
+    .object(a.joined(with: b))
+  }
+
+  /// The melody and the count of `take`/`drop`, clamped to the melody's length.
   static func melodyAndCount(_ call: Call) throws -> (MelodyObject, Int) {
     try call.allowPositional(2)
     let m = try call.object(0, MelodyObject.self, "a melody")
     let a = try call.argument(1, "a number of events")
     let n = try Call.integer(a.value, "the number of events", a.range)
-    guard n >= 0 && n <= m.count else {
-      throw Diagnostic("\(call.name)() needs 0 <= n <= \(m.count) (the melody's length), got \(n)", at: a.range)
+    guard n >= 0 else {
+      throw Diagnostic("\(call.name)() needs a number of events >= 0, got \(n)", at: a.range)
     }
-    return (m, n)
+    return (m, Swift.min(n, m.count))
   }
 
   static var randomNotes: Builtin {

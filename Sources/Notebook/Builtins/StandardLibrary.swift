@@ -7,8 +7,13 @@ public struct StandardLibrary {
   public init() {
     builtins = [
       FileBuiltins.load, MelodyBuiltins.vocab, TrainBuiltin.builtin, SampleBuiltin.sample, PlotBuiltin.builtin,
-      FileBuiltins.save, FileBuiltins.open, SampleBuiltin.evaluate, MelodyBuiltins.song, MelodyBuiltins.take,
-      MelodyBuiltins.drop, MelodyBuiltins.randomNotes, CoreBuiltins.seed, CoreBuiltins.print, CoreBuiltins.help,
+      SaveListBuiltin.wrapping(FileBuiltins.save), FileBuiltins.open, SampleBuiltin.evaluate, MelodyBuiltins.song,
+      MelodyBuiltins.take, MelodyBuiltins.drop, MelodyBuiltins.transpose, MelodyBuiltins.randomNotes,
+      PlayBuiltin.play, PlayBuiltin.stop,
+      ListBuiltins.len, ListBuiltins.range, ListBuiltins.sum, ListBuiltins.min, ListBuiltins.max,
+      ListBuiltins.sorted, ListBuiltins.zip, ListBuiltins.enumerate,
+      NumberBuiltins.round, NumberBuiltins.abs, NumberBuiltins.str, NumberBuiltins.int, NumberBuiltins.float,
+      CoreBuiltins.seed, CoreBuiltins.print, CoreBuiltins.help,
     ]
     restorers = [
       "melody": MelodyObject.restore, "dataset": DatasetObject.restore, "vocabulary": VocabObject.restore,

@@ -6,9 +6,10 @@ public final class ChartObject: PersistableObject {
   public let text: String
   public let svg: String
 
-  public init(_ chart: Chart) {
+  /// `height`: plot rows of a line chart's text (see `Chart.text`).
+  public init(_ chart: Chart, height: Int = 15) {
     title = chart.title
-    text = chart.text()
+    text = chart.text(height: height)
     svg = chart.svg()
   }
 

@@ -10,6 +10,8 @@ public final class MelodyObject: IndexableObject, PersistableObject {
   public let tempo: Double
   /// The notes played (start and duration in quarters).
   public let notes: [NoteEvent]
+  /// Whether `notes` are the melody's own (from a MIDI file) rather than derived from the events.
+  public let ownNotes: Bool
 
   /// Note length of events that have no duration of their own (sampled and random melodies), as the
   /// original's `note_length`.
@@ -22,14 +24,16 @@ public final class MelodyObject: IndexableObject, PersistableObject {
     self.events = events
     self.tempo = tempo
     self.notes = try MelodyObject.decode(events)
+    self.ownNotes = false
   }
 
-  /// A melody with its own notes (from a MIDI file).
-  public init(name: String, events: [Event], tempo: Double, notes: [NoteEvent]) {
+  /// A melody with its own notes (from a MIDI file), or with `own: false` notes known to be the events'.
+  public init(name: String, events: [Event], tempo: Double, notes: [NoteEvent], own: Bool = true) {
     self.name = name
     self.events = events
     self.tempo = tempo
     self.notes = notes
+    self.ownNotes = own
   }
 
   /// A melody from tokens and offsets, each event lasting `noteLength`.
@@ -108,9 +112,76 @@ public final class MelodyObject: IndexableObject, PersistableObject {
     return try MelodyObject(name: name, events: part, tempo: tempo)
   }
 
-  /// The events followed by `other`'s (its first offset kept, so it follows the last event).
-  public func appending(_ other: MelodyObject, name: String) throws -> MelodyObject {
-    try MelodyObject(name: name, events: events + other.events, tempo: tempo)
+  /// The events followed by `other`'s, offsets continuing: `other` starts when this melody's last note
+  /// ends (plus its own first offset), so `a + b` plays a, then b. Notes of both are kept (`other`'s moved
+  /// by that start), so melodies from MIDI files join with their own notes. The tempo is this melody's.
+  public func joined(with other: MelodyObject) -> MelodyObject {
+    let lastOnset = offsets.reduce(0, +)
+    let origin = Swift.max(quarters, lastOnset)
+    var tail = other.events
+    if !tail.isEmpty && !events.isEmpty { tail[0].offset += origin - lastOnset }
+    let moved = other.notes.map {
+      NoteEvent(pitch: $0.pitch, start: $0.start + (events.isEmpty ? 0 : origin), duration: $0.duration,
+                velocity: $0.velocity)
+    }
+    let name = events.isEmpty ? other.name : (other.events.isEmpty ? self.name : self.name + " + " + other.name)
+    return MelodyObject(name: name, events: events + tail, tempo: tempo, notes: notes + moved,
+                        own: ownNotes || other.ownNotes)
+  }
+
+  /// Every event and note moved by `semitones`, tokens spelled as the codec spells them (note names
+  /// `C#4`, `E-4`; chords of pitch classes in normal order, so `0.4.7` up 2 is `2.6.9`). Throws a
+  /// message naming the first event or note that would leave the MIDI range 0...127.
+  public func transposed(by semitones: Int) throws -> MelodyObject {
+    guard (-127...127).contains(semitones) else {
+      throw NotebookError.io("semitones must be between -127 and 127, got \(semitones)")
+    }
+    var moved = events
+    for i in moved.indices {
+      do {
+        moved[i].token = try MelodyObject.transpose(token: moved[i].token, by: semitones)
+      } catch {
+        throw NotebookError.io("event \(i) (\(events[i].token)): \(error)")
+      }
+    }
+    guard ownNotes else { return try MelodyObject(name: name, events: moved, tempo: tempo) }
+    var shifted: [NoteEvent] = []
+    shifted.reserveCapacity(notes.count)
+    for (i, n) in notes.enumerated() {
+      let p = n.pitch + semitones
+      guard (0...127).contains(p) else {
+        throw NotebookError.io("note \(i) (\(MelodyCodec.noteName(n.pitch))) would be pitch \(p), outside 0...127")
+      }
+      shifted.append(NoteEvent(pitch: p, start: n.start, duration: n.duration, velocity: n.velocity))
+    }
+    return MelodyObject(name: name, events: moved, tempo: tempo, notes: shifted, own: true)
+  }
+
+  /// One token moved by `k` semitones (`<PAD>` stays). Note names move and are re-spelled; a chord of
+  /// pitch classes (all 0...11) moves its classes mod 12 and is re-spelled in normal order; a chord of
+  /// exact pitches moves each pitch.
+  public static func transpose(token: String, by k: Int) throws -> String {
+    if token == Vocabulary.pad || k == 0 { return token }
+    let pitches = try MelodyCodec.pitches(of: token)
+    guard let first = token.utf8.first, first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") else {
+      let p = pitches[0] + k
+      guard (0...127).contains(p) else { throw NotebookError.io("\(token) would be pitch \(p), outside 0...127") }
+      return MelodyCodec.noteName(p)
+    }
+    let numbers = token.split(separator: ".").compactMap { Int($0) }
+    if numbers.allSatisfy({ $0 < 12 }) {
+      let classes = numbers.map { (($0 + k) % 12 + 12) % 12 }
+      return MelodyCodec.normalOrderToken(classes)
+    }
+    var out: [Int] = []
+    for p in numbers.map({ $0 + k }).sorted() where out.last != p {
+      guard (0...127).contains(p) else { throw NotebookError.io("\(token) would have pitch \(p), outside 0...127") }
+      out.append(p)
+    }
+    guard out.contains(where: { $0 >= 12 }) else {
+      throw NotebookError.io("\(token) would be all below pitch 12 (read back as pitch classes)")
+    }
+    return out.map(String.init).joined(separator: ".")
   }
 
   // MARK: - Files
@@ -167,7 +238,7 @@ public final class MelodyObject: IndexableObject, PersistableObject {
 
   public func persist(into dir: String, stem: String) throws -> [String: String] {
     let file = stem + ".melody.json"
-    try NotebookFile.write(try json(includeNotes: true), to: dir + "/" + file)
+    try NotebookFile.write(try json(includeNotes: ownNotes), to: dir + "/" + file)
     return ["file": file]
   }
 

@@ -39,6 +39,8 @@ enum Arithmetic {
       return .string(x + y)
     case (.list(let x), .list(let y)) where op == "+":
       return .list(x + y)
+    case (.object(let x as MelodyObject), .object(let y as MelodyObject)) where op == "+":
+      return MelodyBuiltins.join(x, y)
     default:
       var message = "cannot apply '\(op)' to \(a.aTypeName) and \(b.aTypeName)"
       if op == "+", case .string = a { message += " (write \"...\\(x)...\" to put a value in a string)" }

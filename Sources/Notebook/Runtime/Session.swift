@@ -52,6 +52,7 @@ public struct ExecutionEnvironment {
   public var threads: Int?
   /// Show durations and speeds in values (`--timing`); off by default so outputs are reproducible.
   public var timing = false
+  public var interactive = false  // a person is listening (REPL): `play` sounds; `midigen run` records it skipped
   /// Called with progress of long work (the CLI draws a bar on a terminal). Never writes to outputs.
   public var progress: (ProgressReport) -> Void
   /// Polled by long work; true stops training at the next step (the model stays usable).
