@@ -130,11 +130,10 @@ public enum MemoryBudget {
     return Size.of([T, B]) * (perRow.bytes ?? -1) + packed
   }
 
-  /// Throws unless training `model` with batches of `B` windows of `T` events fits, counting the model's
-  /// training state when it has none yet.
-  public static func checkTraining(_ c: GRUConfig, T: Int, B: Int, hasTrainingState: Bool) throws(Exceeded) {
-    let state = hasTrainingState ? Size.zero : Size.of([parameterCount(c) ?? -1, 4, 3])
-    try check(workspace(c, T: T, B: B, training: true) + state,
+  /// Throws unless training a model with `c` on batches of `B` windows of `T` events fits: the model with
+  /// its gradients and Adam moments, and the workspace.
+  public static func checkTraining(_ c: GRUConfig, T: Int, B: Int) throws(Exceeded) {
+    try check(workspace(c, T: T, B: B, training: true) + model(c, training: true),
               for: "training with batch \(B) × seq \(T) on \(c.layers) layers × \(c.hidden) hidden")
   }
 

@@ -70,8 +70,12 @@ public enum Trainer {
       total = max(1, Int(exact))
     }
     guard total <= maxSteps else { throw NNError.invalidInput("steps \(total) is more than \(maxSteps)") }
+    guard model.history.steps >= 0, model.history.steps <= Int.max - total else {
+      throw NNError.invalidInput("the model has taken \(model.history.steps) steps; \(total) more would "
+        + "overflow its step counter")
+    }
     try GRUNet.validate(model.config, training: true)
-    try MemoryBudget.checkTraining(model.config, T: o.seq, B: o.batch, hasTrainingState: model.grads != nil)
+    try MemoryBudget.checkTraining(model.config, T: o.seq, B: o.batch)
     let evalEvery = o.evalEvery ?? max(1, total / 20)
     let validWindows = fixedWindows(validSet, seq: o.seq, limit: o.batch)
 

@@ -107,6 +107,7 @@ enum SampleBuiltin {
         }
       }
       guard !valid.isEmpty else { throw call.error("no validation songs to evaluate on") }
+      try Evaluator.check(model.net, on: valid, seq: seq)
       let m = Evaluator.evaluate(model.net, on: valid, seq: seq)
       let b = Evaluator.bigram(train: train, vocabSize: model.net.config.vocabSize, on: valid)
       func row(_ name: String, _ e: Evaluation) -> String {

@@ -36,7 +36,9 @@ public final class ModelObject: PersistableObject {
       s += "\n  trained \(Format.grouped(h.steps)) steps"
       if let t = h.train.last { s += "; loss: train \(Format.fixed(t.loss, 4))" }
       if let v = h.valid.last { s += ", valid \(Format.fixed(v.loss, 4))" }
-      if showTiming { s += "; \(Format.grouped(Int(h.tokensPerSecond))) tokens/s" }
+      if showTiming, h.tokensPerSecond.isFinite, abs(h.tokensPerSecond) < 9e15 {
+        s += "; \(Format.grouped(Int(h.tokensPerSecond))) tokens/s"
+      }
     }
     return s
   }
