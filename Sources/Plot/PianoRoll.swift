@@ -59,7 +59,13 @@ public enum PianoRoll {
       var cpq = 4.0
       while true {
         let bar = 4 * cpq
-        let total = max(1, Int((quarters * cpq - 1e-9).rounded(.up)))
+        let cells = max(1, (quarters * cpq - 1e-9).rounded(.up))
+        // Far too many cells for any layout at this scale: halve without building one.
+        if !(cells <= Double(max(columns, 1) * (maxSystems + 1))) && cpq >= 1e-300 {
+          cpq /= 2
+          continue
+        }
+        let total = Int(min(cells, Double(Int32.max)))
         let per = bar >= 1 ? max(Int(bar), Int(Double(columns) / bar) * Int(bar)) : columns
         let systems = (total + per - 1) / per
         let fits = cpq > 1 ? systems == 1 : systems <= maxSystems

@@ -58,10 +58,23 @@ public enum Synth {
     return end + release
   }
 
-  /// `render`, refusing audio longer than `maxDuration` with its length (rather than cutting it).
-  public static func renderChecked(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100)
-    throws(TooLong) -> [Float]
+  /// Tempi `renderChecked` accepts, in quarters per minute.
+  public static let tempi: ClosedRange<Double> = 1...100_000
+
+  /// A tempo outside `tempi` (`render` would fall back to 120).
+  public struct BadTempo: Error, CustomStringConvertible, Equatable, Sendable {
+    public var tempo: Double
+    public var description: String {
+      "tempo \(tempo) is outside \(Int(Synth.tempi.lowerBound))...\(Int(Synth.tempi.upperBound)) quarters per minute"
+    }
+  }
+
+  /// `render`, refusing audio longer than `maxDuration` with its length (rather than cutting it), and
+  /// tempi outside `tempi` (`TooLong` or `BadTempo`).
+  public static func renderChecked(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100) throws
+    -> [Float]
   {
+    guard tempo.isFinite, tempi.contains(tempo) else { throw BadTempo(tempo: tempo) }
     let seconds = duration(notes, tempo: tempo)
     guard seconds <= maxDuration, sampleRate >= 1, sampleRate <= maxSampleRate else {
       throw TooLong(seconds: seconds, sampleRate: sampleRate)
@@ -108,8 +121,9 @@ public enum Synth {
                                       seconds.truncatingRemainder(dividingBy: 60)) }
     if seconds <= 3600 { return "1 hour" }
     if seconds < 86400 * 2 { return String(format: "%.1f hours", seconds / 3600) }
-    if seconds < 86400 * 365 * 1000 { return String(format: "%.0f days", seconds / 86400) }
-    return String(format: "%.2g years", seconds / (86400 * 365.25))
+    if seconds < 86400 * 730 { return String(format: "%.0f days", seconds / 86400) }
+    let years = seconds / (86400 * 365.25)
+    return String(format: years < 1e9 ? "%.0f years" : "%.2g years", years)
   }
 
   /// "635 MB", "4.7 PB" (powers of 1000).
@@ -117,7 +131,8 @@ public enum Synth {
     let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
     var x = bytes, u = 0
     while x >= 1000 && u < units.count - 1 { x /= 1000; u += 1 }
-    return (x < 10 && u > 0 ? String(format: "%.1f", x) : String(format: "%.0f", x)) + " " + units[u]
+    let digits = x < 10 && u > 0 ? String(format: "%.1f", x) : x < 1000 ? String(format: "%.0f", x) : String(format: "%.2g", x)
+    return digits + " " + units[u]
   }
 
   /// The end of a note in quarters, after clamping as `render` does.

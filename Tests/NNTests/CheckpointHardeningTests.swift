@@ -18,7 +18,7 @@ import Testing
 
   /// Sizes that have broken allocators: around 2^31, 2^62, Int.max, negative, zero, fractional, huge
   /// doubles, strings.
-  static let hostileSizes: [Any] = [
+  nonisolated(unsafe) static let hostileSizes: [Any] = [
     0, -1, -4, Int(Int32.max), Int(Int32.max) + 1, 1 << 31 + 4, 1 << 62, (1 << 62) + 4, Int.max, Int.min,
     1_000_000, 1_000_000_000, 4.5, 1e300, -1e300, "4", "nan", NSNull(), [4], ["a": 4], true,
   ]
@@ -111,10 +111,10 @@ import Testing
   }
 
   @Test func floodsOfNamesGiveBoundedErrors() throws {
-    // 20,000 extra tensors with long names, and a missing-tensor list of thousands: a short message.
-    let long = String(repeating: "x", count: 5000)
+    // 3,000 extra tensors with long names, and a missing-tensor list of thousands: a short message.
+    let long = String(repeating: "x", count: 1000)
     let p = try CheckpointTests.variant("flood.safetensors") { _, e in
-      for i in 0..<20_000 { e.append(SafeTensors.Entry(name: "\(long)\(i)", dtype: "F32", shape: [0], begin: 0, end: 0)) }
+      for i in 0..<3000 { e.append(SafeTensors.Entry(name: "\(long)\(i)", dtype: "F32", shape: [0], begin: 0, end: 0)) }
     }
     let e = CheckpointTests.error(p)
     #expect(e.contains("unknown tensor") && e.count < 600, "\(e.prefix(300))… \(e.count)")

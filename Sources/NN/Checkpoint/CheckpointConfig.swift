@@ -39,10 +39,10 @@ enum CheckpointConfig {
     guard emb.shape[0] == vocabCount else {
       throw fail("vocab has \(vocabCount) tokens but emb.weight has \(emb.shape[0]) rows")
     }
-    // Each GRU layer has 4 tensors beside the 9 others: a config with more layers than the file has
-    // tensors for is refused before its layout is built.
+    // Each GRU layer has 4 tensors beside the 9 others: a config with another number of layers than the
+    // file has tensors for is refused before its layout is built.
     let gruTensors = entries.filter { $0.name.hasPrefix("gru.") }.count
-    guard layersD * 4 <= Double(gruTensors) else {
+    guard layersD * 4 == Double(gruTensors) else {
       throw fail("config 'layers' is \(shown("layers")) but the file has GRU tensors for \(gruTensors / 4) "
         + "layer\(gruTensors / 4 == 1 ? "" : "s")")
     }
