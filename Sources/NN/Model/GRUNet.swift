@@ -34,7 +34,7 @@ public final class GRUNet: @unchecked Sendable {
   /// U(±1/sqrt(H)); `fc_class`, `fc_offset` U(±1/sqrt(H)); LayerNorms weight 1, bias 0.
   ///
   /// The config must pass `validate` (callers with sizes from input call it first, or use
-  /// `init(checked:vocab:seed:)`); otherwise this stops the program (`fatalError`, which `-Ounchecked`
+  /// `init(checked:vocab:seed:)`); otherwise this stops the program (`fatalError`, which even `-Ounchecked`
   /// keeps) rather than allocate a wrapped size.
   public init(config: GRUConfig, vocab: [String], seed: UInt64) {
     if let problem = GRUNet.problem(config) { fatalError("GRUNet: \(problem)") }
