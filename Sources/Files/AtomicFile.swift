@@ -17,12 +17,19 @@ public enum AtomicFile {
     public var description: String { "\(path): \(reason)" }
   }
 
+  /// Removes the temporary files of saves in progress. Async-signal-safe: call it from a SIGINT or
+  /// SIGTERM handler before the process ends, so an interrupted save leaves nothing behind.
+  public static func removeTemporaries() { Temporaries.removeAll() }
+
   public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
     let dir = (path as NSString).deletingLastPathComponent
     let name = (path as NSString).lastPathComponent
+    Temporaries.sweep(dir)
     let tmp = (dir.isEmpty ? "" : dir + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let slot = Temporaries.register(tmp)
+    defer { Temporaries.unregister(slot) }
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw WriteError(path: path, reason: "cannot write: \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else { throw WriteError(path: path, reason: cannotCreate(in: dir, errno)) }
     var offset = 0
     while offset < bytes.count {
       let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
@@ -43,6 +50,18 @@ public enum AtomicFile {
       unlink(tmp)
       throw WriteError(path: path, reason: "cannot rename the temporary file into place: \(reason)")
     }
+  }
+
+  /// Why a temporary file could not be made in `dir`: when the folder is not writable, say so (the
+  /// destination itself may well be writable, but replacing it atomically needs a new file beside it).
+  static func cannotCreate(in dir: String, _ code: Int32) -> String {
+    let reason = String(cString: strerror(code))
+    let folder = dir.isEmpty ? "." : dir
+    if (code == EACCES || code == EROFS || code == EPERM) && access(folder, W_OK) != 0 {
+      return "cannot write: the folder '\(folder)' is not writable (\(reason)); saving replaces the file "
+        + "atomically, which needs a new file in its folder"
+    }
+    return "cannot write: \(reason)"
   }
 
   public static func write(_ text: String, to path: String) throws(WriteError) {

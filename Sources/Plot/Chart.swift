@@ -18,12 +18,12 @@ public struct Series: Sendable {
     self.init(name: name, points: values.enumerated().map { (Double($0.offset), $0.element) })
   }
 
-  /// The finite points sorted by x (stable for equal x).
+  /// The finite points sorted by x (stable for equal x), clamped to ±1e300 so spans stay finite.
   var cleaned: [(x: Double, y: Double)] {
     points.enumerated()
       .filter { $0.element.x.isFinite && $0.element.y.isFinite }
       .sorted { ($0.element.x, $0.offset) < ($1.element.x, $1.offset) }
-      .map { $0.element }
+      .map { (x: min(max($0.element.x, -1e300), 1e300), y: min(max($0.element.y, -1e300), 1e300)) }
   }
 }
 

@@ -76,7 +76,8 @@ public enum LineChart {
     let axis = labelWidth + 1  // column of the y axis
     let origin = axis + 1  // first plot column
     func row(_ y: Double) -> Int {  // canvas row of a y value
-      let r = Int(((y - yt.lo) / (yt.hi - yt.lo) * Double(height - 1)).rounded())
+      let f = ((y - yt.lo) / (yt.hi - yt.lo) * Double(height - 1)).rounded()
+      let r = f.isFinite ? Int(min(max(f, -1), Double(height))) : 0
       return header + height - 1 - min(max(r, 0), height - 1)
     }
     for r in 0..<height { canvas[header + r, axis] = "│" }

@@ -48,8 +48,9 @@ struct Ticks: Equatable {
   var step: Double
   /// Tick values from `lo` through `hi`.
   var values: [Double] {
-    let n = Int(((hi - lo) / step).rounded())
-    return (0...max(n, 0)).map { lo + Double($0) * step }
+    let q = ((hi - lo) / step).rounded()
+    let n = q.isFinite ? Int(min(max(q, 0), 1000)) : 0
+    return (0...n).map { lo + Double($0) * step }
   }
   var decimals: Int { NumberFormat.decimals(forStep: step) }
   func label(_ v: Double) -> String { NumberFormat.fixed(v, decimals) }
@@ -59,6 +60,8 @@ struct Ticks: Equatable {
     var a = min.isFinite ? min : 0
     var b = max.isFinite ? max : 0
     if a > b { swap(&a, &b) }
+    // Any finite data has ticks: a span that overflows (±1e308) is narrowed to one that does not.
+    if !(b - a).isFinite { a = Swift.max(a, -1e307); b = Swift.min(b, 1e307) }
     if b - a < 1e-12 {
       let pad = abs(a) > 1e-12 ? abs(a) * 0.1 : 1
       a -= pad

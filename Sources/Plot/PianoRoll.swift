@@ -21,12 +21,17 @@ public enum PianoRoll {
     Chart(title: title, xLabel: "quarters", yLabel: "", kind: .roll(notes))
   }
 
-  /// Notes with finite times, negative durations treated as 0, pitches clamped to 0...127.
+  /// Notes with finite times, negative durations treated as 0, pitches clamped to 0...127, and times
+  /// clamped to ±`maxTime` quarters (so every span is finite, however far apart the notes are).
   static func cleaned(_ notes: [RollNote]) -> [RollNote] {
     notes.filter { $0.start.isFinite && $0.duration.isFinite }.map {
-      RollNote(pitch: min(max($0.pitch, 0), 127), start: $0.start, duration: max($0.duration, 0))
+      RollNote(pitch: min(max($0.pitch, 0), 127), start: min(max($0.start, -maxTime), maxTime),
+               duration: min(max($0.duration, 0), maxTime))
     }
   }
+
+  /// Largest time (quarters) a roll places as given.
+  static let maxTime = 1e300
 
   /// Time span shown: from the bar line at or before the first onset to the last note end.
   static func span(_ notes: [RollNote]) -> (t0: Double, t1: Double) {
@@ -48,16 +53,23 @@ public enum PianoRoll {
     var tickCells: Int { Int(max(barCells, 4)) }
 
     /// The finest scale of 4, 2 cells per quarter that fits on one line; otherwise 1 cell per quarter
-    /// (or coarser) wrapped onto at most `maxSystems` lines, broken at bar lines.
+    /// (or coarser) wrapped onto at most `maxSystems` lines, broken at bar lines. The cells drawn are
+    /// never more than `columns · maxSystems`, however long the piece (no size limit needed).
     init(quarters: Double, columns: Int, maxSystems: Int = 4) {
       var cpq = 4.0
       while true {
         let bar = 4 * cpq
-        let total = max(1, Int((quarters * cpq - 1e-9).rounded(.up)))
+        let cells = max(1, (quarters * cpq - 1e-9).rounded(.up))
+        // Far too many cells for any layout at this scale: halve without building one.
+        if !(cells <= Double(max(columns, 1) * (maxSystems + 1))) && cpq >= 1e-300 {
+          cpq /= 2
+          continue
+        }
+        let total = Int(min(cells, Double(Int32.max)))
         let per = bar >= 1 ? max(Int(bar), Int(Double(columns) / bar) * Int(bar)) : columns
         let systems = (total + per - 1) / per
         let fits = cpq > 1 ? systems == 1 : systems <= maxSystems
-        if (fits && per <= columns) || cpq < 1.0 / 4096 {
+        if (fits && per <= columns) || cpq < 1e-300 {
           self.cpq = cpq
           totalCells = total
           perSystem = min(per, columns)
@@ -161,10 +173,10 @@ public enum PianoRoll {
       }
     }
     // Bar lines and labels, thinned to at most ~12 labels.
-    let bars = Int(((t1 - t0) / 4).rounded(.up))
-    let every = max(1, Int((Double(bars) / 12).rounded(.up)))
-    for b in stride(from: 0, through: bars, by: every) {
-      let q = t0 + Double(b) * 4
+    let bars = ((t1 - t0) / 4).rounded(.up)
+    let every = max(1, (bars / 12).rounded(.up))
+    for b in 0...Int(min(bars / every, 13)) {
+      let q = t0 + Double(b) * every * 4
       if q > t1 + 1e-9 { break }
       out += SVG.line(f.x(q), f.top, f.x(q), f.bottom + 5, stroke: "#cccccc")
       out += SVG.text(NumberFormat.short(q), x: f.x(q), y: f.bottom + 18, anchor: "middle")

@@ -28,14 +28,67 @@ public enum Synth {
     440.0 * pow(2.0, Double(pitch - 69) / 12.0)
   }
 
-  /// Renders `notes` at `tempo` quarter notes per minute into mono samples in [-peak, peak].
+  /// Longest audio rendered, in seconds (an hour: about 635 MB of samples at 44.1 kHz while rendering).
+  public static let maxDuration = 3600.0
+  /// Highest sample rate rendered.
+  public static let maxSampleRate = 192_000
+
+  /// Audio that would be longer than `maxDuration` (or at a sample rate out of range).
+  public struct TooLong: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Length in seconds (may be infinite when the notes' times overflow).
+    public var seconds: Double
+    public var sampleRate: Int
+    public var description: String {
+      if sampleRate < 1 || sampleRate > Synth.maxSampleRate {
+        return "sample rate \(sampleRate) is outside 1...\(Synth.maxSampleRate)"
+      }
+      let bytes = seconds * Double(sampleRate) * 6  // float samples while mixing + 16-bit output
+      return "the audio would last \(Synth.describe(seconds: seconds))"
+        + (bytes.isFinite ? " (\(Synth.describe(bytes: bytes)) to render)" : "")
+        + "; at most \(Synth.describe(seconds: Synth.maxDuration)) is rendered"
+    }
+  }
+
+  /// Seconds of audio `render` makes for `notes` at `tempo` (the last note's end plus the release).
+  public static func duration(_ notes: [SynthNote], tempo: Double = 120) -> Double {
+    guard !notes.isEmpty else { return 0 }
+    let secondsPerQuarter = 60.0 / (tempo > 0 && tempo.isFinite ? tempo : 120)
+    var end = 0.0
+    for n in notes { end = max(end, noteEnd(n) * secondsPerQuarter) }
+    return end + release
+  }
+
+  /// Tempi `renderChecked` accepts, in quarters per minute.
+  public static let tempi: ClosedRange<Double> = 1...100_000
+
+  /// A tempo outside `tempi` (`render` would fall back to 120).
+  public struct BadTempo: Error, CustomStringConvertible, Equatable, Sendable {
+    public var tempo: Double
+    public var description: String {
+      "tempo \(tempo) is outside \(Int(Synth.tempi.lowerBound))...\(Int(Synth.tempi.upperBound)) quarters per minute"
+    }
+  }
+
+  /// `render`, refusing audio longer than `maxDuration` with its length (rather than cutting it), and
+  /// tempi outside `tempi` (`TooLong` or `BadTempo`).
+  public static func renderChecked(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100) throws
+    -> [Float]
+  {
+    guard tempo.isFinite, tempi.contains(tempo) else { throw BadTempo(tempo: tempo) }
+    let seconds = duration(notes, tempo: tempo)
+    guard seconds <= maxDuration, sampleRate >= 1, sampleRate <= maxSampleRate else {
+      throw TooLong(seconds: seconds, sampleRate: sampleRate)
+    }
+    return render(notes, tempo: tempo, sampleRate: sampleRate)
+  }
+
+  /// Renders `notes` at `tempo` quarter notes per minute into mono samples in [-peak, peak]. Audio past
+  /// `maxDuration` is cut (`renderChecked` refuses it instead), so the samples are always bounded.
   public static func render(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100) -> [Float] {
     guard !notes.isEmpty, sampleRate > 0 else { return [] }
     let secondsPerQuarter = 60.0 / (tempo > 0 && tempo.isFinite ? tempo : 120)
-    let rate = Double(sampleRate)
-    var end = 0.0
-    for n in notes { end = max(end, noteEnd(n) * secondsPerQuarter) }
-    let count = Int(((end + release) * rate).rounded(.up))
+    let rate = Double(min(sampleRate, maxSampleRate))
+    let count = Int((min(duration(notes, tempo: tempo), maxDuration) * rate).rounded(.up))
     var mix = [Float](repeating: 0, count: count)
     var voice = [Double]()
     mix.withUnsafeMutableBufferPointer { out in
@@ -44,8 +97,9 @@ public enum Synth {
         if velocity == 0 { continue }
         let onset = max(0, n.start.isFinite ? n.start : 0) * secondsPerQuarter
         let held = max(0, n.duration.isFinite ? n.duration : 0) * secondsPerQuarter
+        guard onset * rate < Double(count) else { continue }
         let first = Int((onset * rate).rounded())
-        let heldSamples = Int((held * rate).rounded())
+        let heldSamples = Int(min((held * rate).rounded(), Double(count)))
         let releaseSamples = Int((release * rate).rounded())
         let length = min(heldSamples + releaseSamples, count - first)
         if length <= 0 { continue }
@@ -57,6 +111,28 @@ public enum Synth {
     }
     normalize(&mix)
     return mix
+  }
+
+  /// "2.5 s", "4 min 10 s", "3.2 hours", "1,234 days".
+  static func describe(seconds: Double) -> String {
+    if !seconds.isFinite { return "longer than any clock (the notes' times overflow)" }
+    if seconds < 60 { return String(format: "%.1f s", seconds) }
+    if seconds < 3600 { return String(format: "%.0f min %.0f s", (seconds / 60).rounded(.down),
+                                      seconds.truncatingRemainder(dividingBy: 60)) }
+    if seconds <= 3600 { return "1 hour" }
+    if seconds < 86400 * 2 { return String(format: "%.1f hours", seconds / 3600) }
+    if seconds < 86400 * 730 { return String(format: "%.0f days", seconds / 86400) }
+    let years = seconds / (86400 * 365.25)
+    return String(format: years < 1e9 ? "%.0f years" : "%.2g years", years)
+  }
+
+  /// "635 MB", "4.7 PB" (powers of 1000).
+  static func describe(bytes: Double) -> String {
+    let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
+    var x = bytes, u = 0
+    while x >= 1000 && u < units.count - 1 { x /= 1000; u += 1 }
+    let digits = x < 10 && u > 0 ? String(format: "%.1f", x) : x < 1000 ? String(format: "%.0f", x) : String(format: "%.2g", x)
+    return digits + " " + units[u]
   }
 
   /// The end of a note in quarters, after clamping as `render` does.

@@ -45,17 +45,33 @@ struct Args {
   func value(_ name: String) -> String? { options[name]?.last }
   func values(_ name: String) -> [String] { options[name] ?? [] }
 
-  func int(_ name: String, default d: Int) throws -> Int {
+  /// An integer option in `range` (every number on the command line is range-checked: `--tokens -1`
+  /// is an error, not a trap later). The default range is 0...2^31−1.
+  func int(_ name: String, default d: Int, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws -> Int {
     guard let v = value(name) else { return d }
-    guard let n = Int(v) else { throw ArgsError("--\(name) expects an integer, got '\(v)'") }
+    guard let n = Int(v) else {
+      throw ArgsError("--\(name) expects an integer in \(range.lowerBound)...\(range.upperBound), got '\(clip(v))'")
+    }
+    guard range.contains(n) else {
+      throw ArgsError("--\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(n)")
+    }
     return n
   }
 
-  func double(_ name: String, default d: Double) throws -> Double {
+  /// A finite number option in `range`.
+  func double(_ name: String, default d: Double, in range: ClosedRange<Double>) throws -> Double {
     guard let v = value(name) else { return d }
-    guard let n = Double(v) else { throw ArgsError("--\(name) expects a number, got '\(v)'") }
+    guard let n = Double(v), n.isFinite else {
+      throw ArgsError("--\(name) expects a number in \(range.lowerBound)...\(range.upperBound), got '\(clip(v))'")
+    }
+    guard range.contains(n) else {
+      throw ArgsError("--\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(v)")
+    }
     return n
   }
+
+  /// An argument quoted in an error, cut to 40 characters.
+  func clip(_ s: String) -> String { s.count <= 40 ? s : String(s.prefix(40)) + "…" }
 
   /// Flags given that the command does not know: an error, so typos are not silently ignored.
   func rejectUnknown(flags known: Set<String>) throws {

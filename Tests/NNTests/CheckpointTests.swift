@@ -113,7 +113,6 @@ import Testing
       ("novocab", "no 'vocab'", { m, _ in m["vocab"] = nil }),
       ("format", "format is 'other/2'", { m, _ in m["format"] = "other/2" }),
       ("config", "'config' is not valid JSON", { m, _ in m["config"] = "{hidden: 4" }),
-      ("history", "'history' is not valid", { m, _ in m["history"] = "{\"steps\": \"x\"}" }),
       ("offsets", "data_offsets span", { _, e in e[1].end -= 4 }),
       ("beyond", "truncated", { _, e in e[0].end += 1_000_000 }),
     ]

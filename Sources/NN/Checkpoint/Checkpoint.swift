@@ -31,9 +31,17 @@ public enum Checkpoint {
     try writeAtomically(data, to: path)
   }
 
-  /// Reads a checkpoint. Throws `NNError.checkpoint(path:reason:)` naming what is wrong.
-  public static func load(path: String) throws -> GRUNet {
+  /// Reads a checkpoint. Throws `NNError.checkpoint(path:reason:)` naming what is wrong (the key, the
+  /// tensor), or `MemoryBudget.Exceeded`. The config is checked against the tensors' shapes and the
+  /// memory budget before anything the file sizes is allocated. Weights that are NaN or infinite are
+  /// refused (naming the tensor) unless `allowNonFinite`. What can be read past is passed to `warn`
+  /// (a missing or unrecognized `history`, which then starts empty).
+  public static func load(path: String, allowNonFinite: Bool = false,
+                          warn: (String) -> Void = { _ in }) throws -> GRUNet {
     func fail(_ reason: String) -> Error { NNError.checkpoint(path: path, reason: reason) }
+    var st = stat()
+    guard stat(path, &st) == 0 else { throw fail("cannot read file (\(String(cString: strerror(errno))))") }
+    try MemoryBudget.check(MemoryBudget.Size(Int(st.st_size)), for: "reading the checkpoint '\(clip(path))'")
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
       throw fail("cannot read file (\(error.localizedDescription))")
@@ -41,55 +49,48 @@ public enum Checkpoint {
     return try data.withUnsafeBytes { raw -> GRUNet in
       let header = try SafeTensors.parseHeader(raw, fail: fail)
       let meta = header.metadata
-      if let f = meta["format"], f != format { throw fail("format is '\(f)', expected '\(format)'") }
+      if let f = meta["format"], f != format { throw fail("format is '\(clip(f))', expected '\(format)'") }
       guard let vocabText = meta["vocab"] else { throw fail("__metadata__ has no 'vocab'") }
       guard let vocab = try parseJSON(vocabText, "vocab", fail) as? [String] else {
         throw fail("__metadata__ 'vocab' is not a JSON array of strings")
       }
       guard vocab.first == "<PAD>" else { throw fail("vocab[0] must be \"<PAD>\"") }
+      guard vocab.count >= 2 else { throw fail("vocab needs at least 2 tokens") }
       guard let configText = meta["config"] else { throw fail("__metadata__ has no 'config'") }
       guard let cfg = try parseJSON(configText, "config", fail) as? [String: Any] else {
         throw fail("__metadata__ 'config' is not a JSON object")
       }
-      guard let hidden = cfg["hidden"] as? Int, hidden > 0, let layers = cfg["layers"] as? Int, layers > 0 else {
-        throw fail("config needs positive integers 'hidden' and 'layers'")
-      }
-      let dropout = (cfg["dropout"] as? Double).map { Float($0) } ?? 0
-      guard let emb = header.entries.first(where: { $0.name == "emb.weight" }) else {
-        throw fail("missing tensor 'emb.weight'")
-      }
-      if emb.shape.count == 2 && emb.shape[0] != vocab.count {
-        throw fail("vocab has \(vocab.count) tokens but emb.weight has \(emb.shape[0]) rows")
-      }
-      if let v = cfg["vocab_size"] as? Int, v != vocab.count {
-        throw fail("config vocab_size \(v) disagrees with the vocab's \(vocab.count) tokens")
-      }
-      guard vocab.count >= 2 else { throw fail("vocab needs at least 2 tokens") }
-      let config = GRUConfig(vocabSize: vocab.count, hidden: hidden, layers: layers, dropout: dropout)
-      let model = GRUNet(config: config, vocab: vocab, seed: 0)
+      let config = try CheckpointConfig.validate(cfg, vocabCount: vocab.count, entries: header.entries,
+                                                 fail: fail)
+      let model = try GRUNet(checked: config, vocab: vocab, seed: 0)
+      var byName: [String: ParameterLayout.Tensor] = [:]
+      for t in model.layout.tensors { byName[t.name] = t }
       var seen = Set<String>()
       for e in header.entries {
-        guard let t = model.layout.tensor(named: e.name) else {
-          throw fail("unknown tensor '\(e.name)' (not in a \(layers)-layer GRUNet)")
+        guard let t = byName[e.name] else {
+          throw fail("unknown tensor '\(clip(e.name))' (not in a \(config.layers)-layer GRUNet)")
         }
-        guard e.dtype == "F32" else { throw fail("tensor '\(e.name)' has dtype \(e.dtype); only F32 is supported") }
+        guard e.dtype == "F32" else {
+          throw fail("tensor '\(e.name)' has dtype \(clip(e.dtype)); only F32 is supported")
+        }
         guard e.shape == t.shape else {
-          throw fail("tensor '\(e.name)' has shape \(e.shape), expected \(t.shape)")
+          throw fail("tensor '\(e.name)' has shape \(clip("\(e.shape)")), expected \(t.shape)")
         }
         guard e.end - e.begin == t.count * 4 else {
           throw fail("tensor '\(e.name)': data_offsets span \(e.end - e.begin) bytes, shape needs \(t.count * 4)")
         }
-        let src = raw.baseAddress! + header.dataStart + e.begin
-        UnsafeMutableRawPointer(model.params + t.offset).copyMemory(from: src, byteCount: t.count * 4)
+        guard let base = raw.baseAddress else { throw fail("empty file") }
+        let dst = model.params + t.offset
+        UnsafeMutableRawPointer(dst).copyMemory(from: base + header.dataStart + e.begin, byteCount: t.count * 4)
+        if !allowNonFinite, let bad = (0..<t.count).first(where: { !dst[$0].isFinite }) {
+          throw fail("tensor '\(e.name)' has a non-finite weight (\(dst[bad]) at element \(bad) of "
+            + "\(t.count)); weights must be finite numbers")
+        }
         seen.insert(e.name)
       }
       let missing = model.layout.tensors.map(\.name).filter { !seen.contains($0) }
-      guard missing.isEmpty else { throw fail("missing tensors: \(missing.joined(separator: ", "))") }
-      if let h = meta["history"] {
-        do { model.history = try JSONDecoder().decode(TrainingHistory.self, from: Data(h.utf8)) } catch {
-          throw fail("__metadata__ 'history' is not valid training history JSON")
-        }
-      }
+      guard missing.isEmpty else { throw fail("missing tensors: \(listed(missing))") }
+      model.history = history(meta["history"], warn: { warn("\(path): \($0)") })
       for (k, v) in cfg where !reserved.contains(k) {
         if let s = v as? String {
           model.metadata[k] = s
@@ -98,12 +99,47 @@ public enum Checkpoint {
             let d = try JSONSerialization.data(withJSONObject: v, options: [.sortedKeys, .fragmentsAllowed])
             model.metadata[k] = String(decoding: d, as: UTF8.self)
           } catch {
-            throw fail("config entry '\(k)' cannot be re-encoded as JSON")
+            throw fail("config entry '\(clip(k))' cannot be re-encoded as JSON")
           }
         }
       }
       return model
     }
+  }
+
+  /// The training history in `text` (the `history` metadata): PyTorch users write what they like
+  /// there, so a missing or unrecognized history is an empty one, with a warning.
+  static func history(_ text: String?, warn: (String) -> Void) -> TrainingHistory {
+    guard let text else {
+      warn("no training history in the metadata; the model starts with an empty history")
+      return TrainingHistory()
+    }
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    do {
+      let h = try decoder.decode(TrainingHistory.self, from: Data(text.utf8))
+      guard h.steps >= 0, (h.train + h.valid).allSatisfy({ $0.step >= 0 }) else {
+        warn("__metadata__ 'history' has negative step counts; the model starts with an empty history")
+        return TrainingHistory()
+      }
+      return h
+    } catch {
+      warn("__metadata__ 'history' is not midigen training history (steps, train, valid, tokensPerSecond);"
+        + " the model starts with an empty history")
+      return TrainingHistory()
+    }
+  }
+
+  /// `s` cut to `limit` characters (file content quoted in an error never runs to megabytes).
+  static func clip(_ s: String, _ limit: Int = 80) -> String {
+    s.count <= limit ? s : String(s.prefix(limit)) + "… (\(s.count) characters)"
+  }
+
+  /// The first few of `names`, then how many more.
+  static func listed(_ names: [String], _ most: Int = 5) -> String {
+    let shown = names.prefix(most).map { clip($0) }.joined(separator: ", ")
+    return names.count > most ? shown + " and \(names.count - most) more" : shown
   }
 
   /// Parses a metadata JSON value; a syntax error names the metadata key and character.

@@ -32,9 +32,15 @@ public final class GRUNet: @unchecked Sendable {
 
   /// A freshly initialised model, as PyTorch would: `emb` N(0,1); `off` U(±1) (fan_in 1); GRU
   /// U(±1/sqrt(H)); `fc_class`, `fc_offset` U(±1/sqrt(H)); LayerNorms weight 1, bias 0.
+  ///
+  /// The config must pass `validate` (callers with sizes from input call it first, or use
+  /// `init(checked:vocab:seed:)`); otherwise this stops the program (`fatalError`, which even `-Ounchecked`
+  /// keeps) rather than allocate a wrapped size.
   public init(config: GRUConfig, vocab: [String], seed: UInt64) {
-    precondition(config.vocabSize >= 2 && config.hidden >= 1 && config.layers >= 1)
-    precondition(vocab.count == config.vocabSize, "vocab has \(vocab.count) tokens, config says \(config.vocabSize)")
+    if let problem = GRUNet.problem(config) { fatalError("GRUNet: \(problem)") }
+    if vocab.count != config.vocabSize {
+      fatalError("GRUNet: vocab has \(vocab.count) tokens, config says \(config.vocabSize)")
+    }
     self.config = config
     self.vocab = vocab
     layout = ParameterLayout(config)
@@ -59,6 +65,35 @@ public final class GRUNet: @unchecked Sendable {
     fill(layout.extW, H) { _ in 1 }
     fill(layout.cls, config.vocabSize * H) { $0.uniform(-k, k) }
     fill(layout.offHead, H) { $0.uniform(-k, k) }
+  }
+
+  /// A model with `config` after `validate(config, training: false)`: throws instead of allocating
+  /// what does not fit.
+  public convenience init(checked config: GRUConfig, vocab: [String], seed: UInt64) throws {
+    try GRUNet.validate(config, training: false)
+    guard vocab.count == config.vocabSize else {
+      throw NNError.invalidInput("vocab has \(vocab.count) tokens, config says \(config.vocabSize)")
+    }
+    self.init(config: config, vocab: vocab, seed: seed)
+  }
+
+  /// Why `config` cannot make a model (sizes out of range or overflowing), or nil.
+  static func problem(_ c: GRUConfig) -> String? {
+    if c.vocabSize < 2 { return "vocab_size \(c.vocabSize) must be at least 2" }
+    if c.hidden < 1 { return "hidden \(c.hidden) must be at least 1" }
+    if c.layers < 1 { return "layers \(c.layers) must be at least 1" }
+    if !(c.dropout >= 0 && c.dropout < 1) { return "dropout \(c.dropout) must be in [0, 1)" }
+    if MemoryBudget.parameterCount(c) == nil || MemoryBudget.model(c, training: true).bytes == nil {
+      return "\(c.layers) layers × \(c.hidden) hidden × \(c.vocabSize) tokens overflows a size"
+    }
+    return nil
+  }
+
+  /// Throws `NNError.invalidInput` for sizes out of range and `MemoryBudget.Exceeded` when the model
+  /// (with `training`, also its gradients and Adam moments) does not fit in memory.
+  public static func validate(_ c: GRUConfig, training: Bool) throws {
+    if let p = problem(c) { throw NNError.invalidInput(p) }
+    try MemoryBudget.checkModel(c, training: training)
   }
 
   deinit {

@@ -63,6 +63,7 @@ public enum Sampler {
       throw NNError.invalidInput("constant offset must be a finite number >= 0")
     }
     if let p = o.prime { try Trainer.validate([p], vocabSize: V) }
+    try MemoryBudget.checkSampling(model.config, length: o.length + (o.prime?.count ?? 0), count: o.count)
     let B = o.count, N = o.length
     if N == 0 { return [TokenSequence](repeating: TokenSequence(ids: [], offsets: []), count: B) }
     var rngs = (0..<B).map { b -> SeededRNG in

@@ -28,8 +28,13 @@ public enum Evaluator {
     }
     let windows = Trainer.fixedWindows(valid, seq: max(1, seq), limit: nil)
     guard !windows.isEmpty else { return Evaluation(crossEntropy: 0, accuracy: 0, offsetMAE: 0, tokens: 0) }
-    let maxB = min(32, windows.count)
-    let ws = Workspace(config: model.config, T: max(1, seq), maxB: maxB, training: false)
+    // Windows never need more steps than the longest of them (the rest would be padding), and the
+    // batch shrinks until the workspace fits the memory budget (the results do not depend on either).
+    let T = max(1, windows.map { min(seq, $0.0.count - $0.1) }.max() ?? 1)
+    var maxB = min(32, windows.count)
+    while maxB > 1, (MemoryBudget.workspace(model.config, T: T, B: maxB, training: false).bytes ?? .max)
+      > MemoryBudget.limit / 2 { maxB /= 2 }
+    let ws = Workspace(config: model.config, T: T, maxB: maxB, training: false)
     var sums = LossLayer.Sums()
     var i = 0
     while i < windows.count {
@@ -43,6 +48,16 @@ public enum Evaluator {
     let n = Double(max(sums.ceCount, 1))
     return Evaluation(crossEntropy: sums.ce / n, accuracy: Double(sums.correct) / n,
                       offsetMAE: sums.offAbs / n, tokens: sums.ceCount)
+  }
+
+  /// Throws `MemoryBudget.Exceeded` when evaluating `model` on `data` would not fit in memory even one
+  /// window at a time.
+  public static func check(_ model: GRUNet, on data: [TokenSequence], seq: Int) throws {
+    let longest = data.map(\.count).max() ?? 1
+    let T = max(1, min(seq, longest))
+    try MemoryBudget.check(MemoryBudget.workspace(model.config, T: T, B: 1, training: false),
+                           for: "evaluating windows of \(T) events on \(model.config.layers) layers × "
+                             + "\(model.config.hidden) hidden")
   }
 
   /// An add-one smoothed bigram baseline: `P(next | cur) = (c(cur,next) + 1) / (c(cur) + V)` counted on

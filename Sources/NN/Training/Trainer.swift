@@ -2,6 +2,10 @@ import Foundation
 
 /// The training loop of the original: random windows from random songs, Adam, clipping, validation.
 public enum Trainer {
+  /// Most optimizer steps one `train` call takes (a billion: years at today's speed), so a step count
+  /// from `epochs` can never wrap or be silently cut to one step.
+  public static let maxSteps = 1_000_000_000
+
   /// Splits songs into (train, valid) by song with a seeded shuffle. `valid` is the fraction held
   /// out (rounded; at least one song each side when there are two or more songs and `valid > 0`).
   /// Both halves keep the input order.
@@ -45,6 +49,8 @@ public enum Trainer {
       throw NNError.invalidInput("batch, seq and coef must be positive")
     }
     guard o.valid >= 0 && o.valid < 1 else { throw NNError.invalidInput("valid must be in [0, 1)") }
+    guard o.threads >= 1 && o.threads <= 1024 else { throw NNError.invalidInput("threads must be in 1...1024") }
+    if let e = o.evalEvery, e < 1 { throw NNError.invalidInput("evalEvery must be at least 1") }
     try validate(data, vocabSize: model.config.vocabSize)
     let (trainSet, validSet) = split(data, valid: o.valid, seed: o.seed)
     let songs = trainSet.filter { $0.count >= 2 }
@@ -55,9 +61,21 @@ public enum Trainer {
       total = s
     } else {
       let e = o.epochs ?? 1
-      guard e > 0 else { throw NNError.invalidInput("epochs must be > 0") }
-      total = max(1, Int((e * Double(o.coef) * Double(trainSet.count) / Double(o.batch)).rounded(.up)))
+      guard e > 0 && e.isFinite else { throw NNError.invalidInput("epochs must be a finite number > 0") }
+      let exact = (e * Double(o.coef) * Double(trainSet.count) / Double(o.batch)).rounded(.up)
+      guard exact <= Double(maxSteps) else {
+        throw NNError.invalidInput("epochs \(e) means \(exact) steps (epochs × coef \(o.coef) × "
+          + "\(trainSet.count) songs / batch \(o.batch)); at most \(maxSteps) steps are allowed")
+      }
+      total = max(1, Int(exact))
     }
+    guard total <= maxSteps else { throw NNError.invalidInput("steps \(total) is more than \(maxSteps)") }
+    guard model.history.steps >= 0, model.history.steps <= Int.max - total else {
+      throw NNError.invalidInput("the model has taken \(model.history.steps) steps; \(total) more would "
+        + "overflow its step counter")
+    }
+    try GRUNet.validate(model.config, training: true)
+    try MemoryBudget.checkTraining(model.config, T: o.seq, B: o.batch)
     let evalEvery = o.evalEvery ?? max(1, total / 20)
     let validWindows = fixedWindows(validSet, seq: o.seq, limit: o.batch)
 

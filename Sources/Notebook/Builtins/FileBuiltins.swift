@@ -45,7 +45,7 @@ enum FileBuiltins {
           case "json": try NotebookFile.write(try m.json(includeNotes: false) + [10], to: p.resolved)
           case "wav":
             let notes = m.notes.map { SynthNote(pitch: $0.pitch, start: $0.start, duration: $0.duration, velocity: $0.velocity) }
-            try WAV.write(Synth.render(notes, tempo: m.tempo), sampleRate: 44100, to: p.resolved)
+            try WAV.write(Synth.renderChecked(notes, tempo: m.tempo), sampleRate: 44100, to: p.resolved)
           default: try MelodyIO.writeMIDI(m.notes, tempo: m.tempo, to: p.resolved)
           }
         case let m as ModelObject:
@@ -85,8 +85,9 @@ enum FileBuiltins {
       summary: "reads a model (.safetensors) or a melody (.mid, .json)",
       details: ["A melody from a MIDI file keeps the file's own notes, so",
                 "save(open(\"x.mid\"), \"x.wav\") renders any MIDI file; chords, quantize",
-                "and drums set how its events are encoded, as for load()."],
-      labels: ["chords", "quantize", "drums"]
+                "and drums set how its events are encoded, as for load().",
+                "allow_nonfinite: true opens a model with NaN or infinite weights (refused otherwise)."],
+      labels: ["chords", "quantize", "drums", "allow_nonfinite"]
     ) { call in
       try call.allowPositional(1)
       let p = try call.path(0, "a file path")
@@ -95,8 +96,9 @@ enum FileBuiltins {
       do {
         switch ext {
         case "safetensors":
-          return .object(try ModelObject(try Checkpoint.load(path: p.resolved),
-                                         showTiming: call.interpreter.environment.timing))
+          let net = try Checkpoint.load(path: p.resolved, allowNonFinite: try call.bool("allow_nonfinite", default: false),
+                                        warn: { call.interpreter.emit("warning: " + $0.replacingOccurrences(of: p.resolved, with: p.written)) })
+          return .object(try ModelObject(net, showTiming: call.interpreter.environment.timing))
         case "mid", "midi", "kar", "smf":
           let options = try encodingOptions(call)
           let file = try MIDIReader.read(path: p.resolved)

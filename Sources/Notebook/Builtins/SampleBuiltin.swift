@@ -115,6 +115,7 @@ enum SampleBuiltin {
         }
       }
       guard !valid.isEmpty else { throw call.error("no validation songs to evaluate on") }
+      try Evaluator.check(model.net, on: valid, seq: seq)
       let env = call.interpreter.environment
       guard let m = Evaluator.evaluate(model.net, on: valid, seq: seq, onBatch: { done, total in
         env.progress(ProgressReport(task: "evaluate", step: done, total: total))

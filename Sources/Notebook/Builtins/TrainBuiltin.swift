@@ -86,6 +86,7 @@ enum TrainBuiltin {
       config.hidden = try call.int("hidden", default: 256, in: 1...8192)
       config.layers = try call.int("layers", default: 2, in: 1...64)
       config.dropout = Float(try call.double("dropout", default: 0.2) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
+      try TrainLimits.check(config, o, songs: ds.dataset.songs.count, call: call)
       let net = GRUNet(config: config, vocab: ds.dataset.vocab.tokens, seed: o.seed)
       if let json = String(data: try JSONEncoder().encode(ds.dataset.options), encoding: .utf8) {
         net.metadata[ModelObject.encodingKey] = json
@@ -96,6 +97,7 @@ enum TrainBuiltin {
     model.net.metadata[ModelObject.splitSeedKey] = String(o.seed)
     model.net.metadata["dataset"] = ds.path
 
+    if existing != nil { try TrainLimits.check(model.net.config, o, songs: ds.dataset.songs.count, call: call) }
     let data = try sequences(ds, vocabulary: model.vocabulary, call: call, datasetIndex: datasetIndex)
     let summary = try Trainer.train(model.net, on: data, options: o) { p in
       env.progress(ProgressReport(task: "train", step: p.step, total: p.totalSteps, loss: p.loss,

@@ -103,7 +103,11 @@ public final class DatasetObject: IndexableObject, PersistableObject {
           let data = FileManager.default.contents(atPath: dir + "/" + file) else {
       throw NotebookError.session("missing dataset file")
     }
-    let s = try JSONDecoder().decode(Stored.self, from: data)
+    let s: Stored
+    do { s = try JSONDecoder().decode(Stored.self, from: data) } catch {
+      throw NotebookError.session("dataset file '\(file)' is not a stored dataset")
+    }
+    try validate(s, file: file)
     let songs = s.songs.map { st in
       Song(name: st.name,
            events: st.tokens.indices.map {
@@ -113,6 +117,32 @@ public final class DatasetObject: IndexableObject, PersistableObject {
     }
     let failures = s.failures.filter { $0.count == 2 }.map { LoadFailure(file: $0[0], reason: $0[1]) }
     return DatasetObject(Dataset(source: s.source, options: s.options, songs: songs, failures: failures), path: s.path)
+  }
+}
+
+extension DatasetObject {
+  /// A stored dataset is checked as strictly as a melody file: per song, equal numbers of tokens,
+  /// offsets, durations and velocities, each within `MelodyLimits`; tokens that name pitches; the
+  /// encoding options in range.
+  static func validate(_ s: Stored, file: String) throws {
+    guard (1...960).contains(s.options.quantize) else {
+      throw NotebookError.session("dataset file '\(file)': quantize \(s.options.quantize) is outside 1...960")
+    }
+    for (i, song) in s.songs.enumerated() {
+      let n = song.tokens.count
+      guard song.offsets.count == n, song.durations.count == n, song.velocities.count == n else {
+        throw NotebookError.session("dataset file '\(file)', song \(i): \(n) tokens but \(song.offsets.count) "
+          + "offsets, \(song.durations.count) durations and \(song.velocities.count) velocities")
+      }
+      let melody = MelodyObject.Stored(name: song.name, tempo: song.tempo, tokens: song.tokens, offsets: song.offsets,
+                                       durations: song.durations, velocities: song.velocities, notes: nil)
+      do {
+        try MelodyLimits.check(melody, file: file)
+        for t in song.tokens where t != Vocabulary.pad { _ = try MelodyCodec.pitches(of: t) }
+      } catch {
+        throw NotebookError.session("dataset file '\(file)', song \(i): \(error)")
+      }
+    }
   }
 }
 

@@ -214,6 +214,7 @@ public final class MelodyObject: IndexableObject, PersistableObject {
     do { s = try JSONDecoder().decode(Stored.self, from: data) } catch {
       throw NotebookError.io("'\(file)' is not a melody JSON file ({\"tokens\": [...], \"offsets\": [...]}): \(error)")
     }
+    try MelodyLimits.check(s, file: file)
     let n = s.tokens.count
     guard s.offsets.count == n else {
       throw NotebookError.io("'\(file)': \(n) tokens but \(s.offsets.count) offsets")

@@ -36,7 +36,9 @@ public final class ModelObject: PersistableObject {
       s += "\n  trained \(Format.grouped(h.steps)) steps"
       if let t = h.train.last { s += "; loss: train \(Format.fixed(t.loss, 4))" }
       if let v = h.valid.last { s += ", valid \(Format.fixed(v.loss, 4))" }
-      if showTiming { s += "; \(Format.grouped(Int(h.tokensPerSecond))) tokens/s" }
+      if showTiming, h.tokensPerSecond.isFinite, abs(h.tokensPerSecond) < 9e15 {
+        s += "; \(Format.grouped(Int(h.tokensPerSecond))) tokens/s"
+      }
     }
     return s
   }
@@ -107,12 +109,24 @@ public final class HistoryObject: PersistableObject {
 
 extension HistoryObject {
   public func persist(into dir: String, stem: String) throws -> [String: String] {
-    let data = try JSONEncoder().encode(history)
-    return ["json": String(decoding: data, as: UTF8.self)]
+    let encoder = JSONEncoder()
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return ["json": String(decoding: try encoder.encode(history), as: UTF8.self)]
   }
 
   static func restore(_ fields: [String: String], _ dir: String) throws -> any NotebookObject {
     guard let json = fields["json"] else { throw NotebookError.session("history without data") }
-    return HistoryObject(try JSONDecoder().decode(TrainingHistory.self, from: Data(json.utf8)))
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let h: TrainingHistory
+    do { h = try decoder.decode(TrainingHistory.self, from: Data(json.utf8)) } catch {
+      throw NotebookError.session("history is not training history JSON")
+    }
+    guard h.steps >= 0, (h.train + h.valid).allSatisfy({ $0.step >= 0 }) else {
+      throw NotebookError.session("history has negative step counts")
+    }
+    return HistoryObject(h)
   }
 }

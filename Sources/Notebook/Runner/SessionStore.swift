@@ -98,6 +98,7 @@ public struct SessionStore {
         "the session '\(folder)' has version \(manifest.version); this midigen reads version \(SessionStore.version)"
           + " (delete the folder and run the whole notebook)")
     }
+    try SessionValidation.check(manifest, folder: folder, restorers: Set(restorers.keys))
     let session = Session()
     session.seeds = manifest.seeds
     session.ranCells = manifest.ranCells

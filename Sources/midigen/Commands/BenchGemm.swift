@@ -17,20 +17,19 @@ func benchGemm(_ args: [String]) -> Int32 {
       return 0
     }
     try opts.rejectUnknown(flags: ["ta", "tb", "packed", "help"])
-    let runs = max(1, try opts.int("runs", default: 5))
+    let runs = try opts.int("runs", default: 5, in: 1...1000)
     var shapes: [GemmShape]
     if opts.value("m") != nil || opts.value("n") != nil || opts.value("k") != nil {
-      let m = try opts.int("m", default: 256), n = try opts.int("n", default: 256)
-      let k = try opts.int("k", default: 256)
+      let m = try opts.int("m", default: 256, in: 1...16384), n = try opts.int("n", default: 256, in: 1...16384)
+      let k = try opts.int("k", default: 256, in: 1...16384)
       guard m > 0, n > 0, k > 0 else { throw ArgsError("--m, --n, --k must be positive") }
       shapes = [GemmShape("custom", m, n, k, opts.flag("ta"), opts.flag("tb"), packed: opts.flag("packed"))]
     } else {
       shapes = GemmShape.training
     }
     let threadCounts: [Int]
-    if let t = opts.value("threads") {
-      guard let n = Int(t), n > 0 else { throw ArgsError("--threads expects a positive integer") }
-      threadCounts = [n]
+    if opts.value("threads") != nil {
+      threadCounts = [try opts.int("threads", default: 1, in: 1...256)]
     } else {
       threadCounts = [1, 2]
     }

@@ -16,9 +16,9 @@ func benchLoad(_ argv: [String]) -> Int32 {
           + " [--drums]")
       return args.flag("help") ? 0 : 2
     }
-    let runs = try args.int("runs", default: 7)
+    let runs = try args.int("runs", default: 7, in: 1...1000)
     guard runs >= 1 else { throw ArgsError("--runs must be at least 1") }
-    let threads = try args.int("threads", default: ProcessInfo.processInfo.activeProcessorCount)
+    let threads = try args.int("threads", default: ProcessInfo.processInfo.activeProcessorCount, in: 1...256)
     guard threads >= 1 else { throw ArgsError("--threads must be at least 1") }
     let options = try encodingOptions(args)
     let files = try Dataset.files(matching: path)

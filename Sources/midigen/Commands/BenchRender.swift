@@ -13,9 +13,9 @@ func benchRender(_ args: [String]) -> Int32 {
       return 0
     }
     try a.rejectUnknown(flags: ["help"])
-    let seconds = try a.double("seconds", default: 60)
-    let runs = try a.int("runs", default: 5)
-    let seed = try a.int("seed", default: 1)
+    let seconds = try a.double("seconds", default: 60, in: 0...3600)
+    let runs = try a.int("runs", default: 5, in: 1...1000)
+    let seed = try a.int("seed", default: 1, in: 0...Int.max)
     guard seconds > 0, seconds <= 3600 else { throw ArgsError("--seconds must be in (0, 3600]") }
     guard runs >= 1 else { throw ArgsError("--runs must be at least 1") }
     let notes = benchMelody(quarters: seconds * 2, seed: UInt64(truncatingIfNeeded: seed))

@@ -15,15 +15,16 @@ func benchSample(_ argv: [String]) -> Int32 {
         + "[--top-p 0.6] [--threads 2] [--count 1]")
       return args.flag("help") ? 0 : 2
     }
-    let H = try args.int("hidden", default: 256), L = try args.int("layers", default: 2)
-    let V = try args.int("vocab", default: 360), length = try args.int("length", default: 512)
-    let runs = try args.int("runs", default: 5), threads = try args.int("threads", default: 2)
-    let count = try args.int("count", default: 1)
-    let topP = Float(try args.double("top-p", default: 0.6))
+    let H = try args.int("hidden", default: 256, in: 1...65536), L = try args.int("layers", default: 2, in: 1...1024)
+    let V = try args.int("vocab", default: 360, in: 2...1_000_000)
+    let length = try args.int("length", default: 512, in: 1...1_000_000)
+    let runs = try args.int("runs", default: 5, in: 1...1000), threads = try args.int("threads", default: 2, in: 1...256)
+    let count = try args.int("count", default: 1, in: 1...1024)
+    let topP = Float(try args.double("top-p", default: 0.6, in: 0...1))
     guard H >= 1, L >= 1, V >= 2, length >= 1, runs >= 1, threads >= 1, count >= 1 else {
       throw ArgsError("all sizes must be positive (vocab >= 2)")
     }
-    let model = GRUNet(config: GRUConfig(vocabSize: V, hidden: H, layers: L),
+    let model = try GRUNet(checked: GRUConfig(vocabSize: V, hidden: H, layers: L),
                        vocab: ["<PAD>"] + (1..<V).map { "t\($0)" }, seed: 1)
     Parallel.threads = threads
     var o = SampleOptions()

@@ -18,12 +18,12 @@ func benchTrain(_ argv: [String]) -> Int32 {
         + "[--steps 3] [--threads 2] [--dropout 0.2] [--data PATH] [--profile]")
       return args.flag("help") ? 0 : 2
     }
-    let H = try args.int("hidden", default: 256), L = try args.int("layers", default: 2)
-    let B = try args.int("batch", default: 64), T = try args.int("seq", default: 256)
-    var V = try args.int("vocab", default: 360)
-    let steps = try args.int("steps", default: 3)
-    let threads = try args.int("threads", default: 2)
-    let dropout = Float(try args.double("dropout", default: 0.2))
+    let H = try args.int("hidden", default: 256, in: 1...65536), L = try args.int("layers", default: 2, in: 1...1024)
+    let B = try args.int("batch", default: 64, in: 1...100_000), T = try args.int("seq", default: 256, in: 1...1_000_000)
+    var V = try args.int("vocab", default: 360, in: 2...1_000_000)
+    let steps = try args.int("steps", default: 3, in: 1...1_000_000)
+    let threads = try args.int("threads", default: 2, in: 1...256)
+    let dropout = Float(try args.double("dropout", default: 0.2, in: 0...0.999))
     guard H >= 1, L >= 1, B >= 1, T >= 1, V >= 2, steps >= 1, threads >= 1 else {
       throw ArgsError("all sizes must be positive (vocab >= 2)")
     }
@@ -41,7 +41,8 @@ func benchTrain(_ argv: [String]) -> Int32 {
       print("data \(path): \(data.count) songs, \(data.reduce(0) { $0 + $1.count }) events, vocabulary \(V)")
     }
     let config = GRUConfig(vocabSize: V, hidden: H, layers: L, dropout: dropout)
-    let model = GRUNet(config: config, vocab: vocab, seed: 1)
+    try MemoryBudget.checkTraining(config, T: T, B: B)
+    let model = try GRUNet(checked: config, vocab: vocab, seed: 1)
     var o = TrainOptions()
     o.steps = steps + 1; o.batch = B; o.seq = T; o.valid = 0; o.threads = threads
     var stamps: [UInt64] = [DispatchTime.now().uptimeNanoseconds]

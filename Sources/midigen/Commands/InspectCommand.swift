@@ -28,7 +28,7 @@ func inspectCommand(_ argv: [String]) -> Int32 {
       return 2
     }
     options = try encodingOptions(args)
-    shown = try args.int("tokens", default: 12)
+    shown = try args.int("tokens", default: 12, in: 0...1_000_000)
   } catch {
     printError("midigen inspect: \(error)")
     return 2
@@ -76,7 +76,7 @@ func encodingOptions(_ args: Args) throws -> EncodingOptions {
     }
     o.chords = mode
   }
-  o.quantize = try args.int("quantize", default: o.quantize)
+  o.quantize = try args.int("quantize", default: o.quantize, in: 1...960)
   guard o.quantize >= 1 else { throw ArgsError("--quantize must be at least 1") }
   o.drums = args.flag("drums")
   return o

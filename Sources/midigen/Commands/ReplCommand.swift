@@ -29,7 +29,7 @@ func replCommand(_ argv: [String]) -> Int32 {
   let path = args.positional.first
   let threads: Int?
   do {
-    threads = args.value("threads") == nil ? nil : try args.int("threads", default: 2)
+    threads = args.value("threads") == nil ? nil : try args.int("threads", default: 2, in: 1...256)
     if let t = threads, t < 1 { throw ArgsError("--threads must be >= 1") }
   } catch {
     printError("midigen repl: \(error)")

@@ -55,7 +55,7 @@ func runCommand(_ argv: [String]) -> Int32 {
   do {
     if options.cell != nil && options.stale { throw ArgsError("give --cell or --stale, not both") }
     options.parameters = try ParameterOverrides.parse(args.values("p"))
-    threads = args.value("threads") == nil ? nil : try args.int("threads", default: 0)
+    threads = args.value("threads") == nil ? nil : try args.int("threads", default: 0, in: 1...256)
     if let t = threads, t < 1 { throw ArgsError("--threads must be >= 1") }
   } catch {
     printError("midigen run: \(error)")
