@@ -149,9 +149,12 @@ public enum Music21Events {
     var elements: [Element] = []
     let tolerance = tpq / 16
     var gathered = Set<Int>()
+    // Durations as `midiEventsToNote`/`midiEventsToChord`: a chord lasts from its last note's start to its
+    // first note's end; zero ticks become one quarter.
     func element(_ group: [Note], chord: Bool) -> Element {
       let f = group[0]
-      return Element(offset: quantize(Double(f.on) / tpq), duration: quantize(Double(f.off - f.on) / tpq),
+      let ticks = f.off - (group.last?.on ?? f.on)
+      return Element(offset: quantize(Double(f.on) / tpq), duration: ticks == 0 ? 12 : quantize(Double(ticks) / tpq),
                      pitches: group.map(\.pitch), isChord: chord, velocity: group.map(\.velocity).max() ?? 0)
     }
     if notes.count == 1 {

@@ -146,6 +146,9 @@ def edge_cases():
         # Pitch classes repeated in octaves: a chord token of one class.
         "octaves": smf([track([prog(0, 0)] + note_(0, q, 48) + note_(0, q, 60) + note_(q, q, 50) + note_(q, q, 62)
                               + note_(q, q, 66))]),
+        # Doubled note-ons at one tick (as in music21's test09.mid): zero-length notes and chords last a quarter.
+        "zero_length": smf([track([prog(0, 0), on(0, 45), on(0, 45), on(0, 50), on(0, 50), off(160, 50), off(160, 45),
+                                   off(160, 45), off(160, 50), on(480, 60), off(480, 60)] + note_(960, 480, 62))]),
         # Division 96 and long notes.
         "division96": smf([track([prog(0, 0)] + [e for i in range(6) for e in note_(i * 72, 300, 60 + 2 * i)])],
                           division=96),
@@ -175,7 +178,10 @@ def midigen(files):
     return out
 
 
-def compare(label, files, rows, diffs):
+FIXTURE = {}  # relative path -> music21's tokens and offsets, for Tests/Fixtures/music21/expected.json
+
+
+def compare(label, files, rows, diffs, fixture=0):
     got = midigen(files)
     same_tokens = same_all = 0
     for f in files:
@@ -184,6 +190,8 @@ def compare(label, files, rows, diffs):
         except Exception as e:  # music21 cannot read it: not counted
             diffs.append(f"- `{os.path.relpath(f, ROOT)}`: music21 fails ({type(e).__name__}); not counted")
             continue
+        if fixture and f.startswith(ROOT) and len(FIXTURE) < fixture:
+            FIXTURE[os.path.relpath(f, ROOT)] = {"tokens": want[0], "offsets": want[1]}
         have = got.get(f, ([], []))
         tok_ok = have[0] == want[0]
         off_ok = len(have[1]) == len(want[1]) and all(abs(a - b) <= 1e-3 for a, b in zip(have[1], want[1]))
@@ -216,7 +224,11 @@ def main():
             "| --- | --- | --- | --- |"]
     diffs = []
     for label, files in sources:
-        compare(label, files, rows, diffs)
+        compare(label, files, rows, diffs, fixture=0 if label.startswith("music21") else len(FIXTURE) + 20)
+    os.makedirs(os.path.join(ROOT, "Tests", "Fixtures", "music21"), exist_ok=True)
+    with open(os.path.join(ROOT, "Tests", "Fixtures", "music21", "expected.json"), "w") as f:
+        json.dump(FIXTURE, f, indent=0, sort_keys=True)
+        f.write("\n")
     text = ("midigen `load(..., events: \"music21\")` against music21 " + music21.VERSION_STR + "\n\n"
             + "\n".join(rows) + "\n\nRemaining differences:\n\n" + ("\n".join(diffs) or "none") + "\n")
     with open(os.path.join(ROOT, "scripts", "torch", "music21_comparison.md"), "w") as f:

@@ -88,7 +88,7 @@ enum SampleBuiltin {
 
   static var evaluate: Builtin {
     Builtin(
-      "evaluate", usage: "evaluate(model, dataset, seq: 256)",
+      "evaluate", usage: "evaluate(model, dataset, seq: 256, unknown: \"error\")",
       summary: "validation loss, accuracy, offset error, beside a bigram baseline",
       details: [
         "Uses the validation split of the model's training as recorded (valid",
