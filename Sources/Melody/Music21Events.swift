@@ -11,7 +11,8 @@ import MIDI
 ///   re-struck note ends the held one and is itself consumed); a note never switched off is dropped;
 /// - notes whose starts lie within division/16 ticks of the group's first note and whose ends lie within
 ///   the same tolerance of its end form a chord at the first note's time; other notes starting together
-///   stay separate events (music21 puts them in voices);
+///   stay separate events (music21 puts them in voices); a note lasts its ticks, a chord from its last
+///   note's start to its first note's end, and zero ticks count as one quarter;
 /// - offsets and durations snapped to the nearer of the 1/4 and 1/3 grids (`quarterLengthDivisors`
 ///   (4, 3); on equal error the smaller value), as `Stream.quantize`;
 /// - channel 10 is not special: drums are pitched notes.
@@ -35,6 +36,9 @@ public enum Music21Events {
     "Kalimba", "Bagpipes", nil, "Shehnai", nil, "Agogo", "Steel Drum", "Woodblock", "Taiko", nil, nil, nil, nil,
     nil, nil, nil, nil, nil, nil, nil,
   ]
+
+  /// Notes compared with one note when grouping chords (see `part`).
+  static let maxWindow = 1024
 
   /// A note or chord of one track: quantized offset and duration in twelfths of a quarter.
   struct Element {
@@ -98,10 +102,19 @@ public enum Music21Events {
       let end = max(p.elements.map { $0.offset + $0.duration }.max() ?? 0, p.instruments.map(\.offset).max() ?? 0)
       for (k, inst) in p.instruments.enumerated() where inst.name == first.name {
         let spanEnd = k + 1 < p.instruments.count ? p.instruments[k + 1].offset : end
-        for (ei, e) in sortedElements.enumerated() {
-          let inSpan = inst.offset == spanEnd
-            ? e.offset == inst.offset && e.duration == 0 : e.offset >= inst.offset && e.offset < spanEnd
+        // Spans come in offset order: binary-search the first element at or after the span's start.
+        var lo = 0, hi = sortedElements.count
+        while lo < hi {
+          let mid = (lo + hi) / 2
+          if sortedElements[mid].offset < inst.offset { lo = mid + 1 } else { hi = mid }
+        }
+        var ei = lo
+        while ei < sortedElements.count {
+          let e = sortedElements[ei]
+          if inst.offset == spanEnd ? e.offset != inst.offset : e.offset >= spanEnd { break }
+          let inSpan = inst.offset == spanEnd ? e.duration == 0 : true
           if inSpan && taken.insert(pi << 32 | ei).inserted { collected.append(e) }
+          ei += 1
         }
       }
     }
@@ -166,7 +179,9 @@ public enum Music21Events {
         let t = Double(notes[i].on), tOff = Double(notes[i].off)
         var group: [Note]? = nil
         var j = i + 1
-        while j < notes.count {
+        // music21 scans every later note starting within the tolerance; a window of more than
+        // `maxWindow` notes (only in pathological files) is cut there, so the work stays linear.
+        while j < notes.count && j - i <= Self.maxWindow {
           if abs(Double(notes[j].on) - t) <= tolerance {
             if abs(Double(notes[j].off) - tOff) > tolerance { j += 1; continue }
             if group == nil { group = [notes[i]]; gathered.insert(i) }

@@ -69,6 +69,23 @@ import Testing
     #expect(s.offsets == [0, 0])
   }
 
+  /// 20,000 notes at one tick and 5,000 program changes: bounded work, no hang.
+  @Test func pathologicalFilesStayFast() {
+    var events: [(Int, MIDIEvent)] = []
+    for k in 0..<20_000 { events.append((0, .noteOn(channel: 0, note: UInt8(k % 128), velocity: 90))) }
+    for k in 0..<20_000 { events.append((10 + k % 7, .noteOff(channel: 0, note: UInt8(k % 128), velocity: 0))) }
+    for k in 0..<5_000 { events.append((20 + k, .programChange(channel: 0, program: UInt8(k % 2)))) }
+    for k in 0..<5_000 {
+      events.append((20 + k, .noteOn(channel: 1, note: 60, velocity: 90)))
+      events.append((21 + k, .noteOff(channel: 1, note: 60, velocity: 0)))
+    }
+    events.sort { $0.0 < $1.0 }
+    let start = Date()
+    let s = Music21Events.encode(Self.file(events), name: "x")
+    #expect(!s.events.isEmpty)
+    #expect(Date().timeIntervalSince(start) < 2)
+  }
+
   @Test func defaultEncodingIsUnchanged() throws {
     let data = try JSONEncoder().encode(EncodingOptions())
     #expect(!String(decoding: data, as: UTF8.self).contains("events"))
