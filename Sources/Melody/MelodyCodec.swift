@@ -10,6 +10,7 @@ public enum MelodyCodec {
   /// rounded to the grid (at least one step); a chord's duration and velocity are its longest
   /// and loudest note's.
   public static func encode(_ file: MIDIFile, name: String, options: EncodingOptions) -> Song {
+    if options.events == .music21 { return Music21Events.encode(file, name: name, options: options) }
     let notes = file.notes(includeDrums: options.drums)
     let q = min(max(1, options.quantize), 1 << 20)
     let div = max(1, file.division)

@@ -73,10 +73,41 @@ public struct EncodingOptions: Sendable, Codable, Equatable {
   public var quantize: Int
   /// Keep channel 10 (index 9) drums.
   public var drums: Bool
+  /// How notes become events: midigen's own segmentation or music21 5.7.1's (`Music21Events`).
+  public var events: EventSegmentation = .midigen
 
-  public init(chords: ChordMode = .normalOrder, quantize: Int = 12, drums: Bool = false) {
+  public init(chords: ChordMode = .normalOrder, quantize: Int = 12, drums: Bool = false,
+              events: EventSegmentation = .midigen) {
     self.chords = chords
     self.quantize = quantize
     self.drums = drums
+    self.events = events
   }
+
+  enum CodingKeys: String, CodingKey { case chords, quantize, drums, events }
+
+  /// `events` is written only when it is not the default, so older files and outputs read and stay the same.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    chords = try c.decode(ChordMode.self, forKey: .chords)
+    quantize = try c.decode(Int.self, forKey: .quantize)
+    drums = try c.decode(Bool.self, forKey: .drums)
+    events = try c.decodeIfPresent(EventSegmentation.self, forKey: .events) ?? .midigen
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(chords, forKey: .chords)
+    try c.encode(quantize, forKey: .quantize)
+    try c.encode(drums, forKey: .drums)
+    if events != .midigen { try c.encode(events, forKey: .events) }
+  }
+}
+
+/// Event segmentation of MIDI files.
+public enum EventSegmentation: String, Sendable, Codable {
+  /// All tracks merged, onsets on a grid of `quantize` steps per quarter, equal onsets one chord.
+  case midigen
+  /// The original's: music21 5.7.1's first-instrument part, its chords, grid and offsets.
+  case music21
 }

@@ -81,13 +81,17 @@ enum FileBuiltins {
 
   static var open: Builtin {
     Builtin(
-      "open", usage: "open(path, chords: \"normal\", quantize: 12, drums: false)",
-      summary: "reads a model (.safetensors) or a melody (.mid, .json)",
+      "open", usage: "open(path, chords: \"normal\", quantize: 12, drums: false, events: \"midigen\", vocab: list)",
+      summary: "reads a model (.safetensors, or PyTorch .ch/.pt/.pth) or a melody (.mid, .json)",
       details: ["A melody from a MIDI file keeps the file's own notes, so",
-                "save(open(\"x.mid\"), \"x.wav\") renders any MIDI file; chords, quantize",
-                "and drums set how its events are encoded, as for load().",
+                "save(open(\"x.mid\"), \"x.wav\") renders any MIDI file; chords, quantize,",
+                "drums and events set how its events are encoded, as for load().",
+                "PyTorch files (torch.save, legacy or zip) of the original's GRUNet: its",
+                "checkpoint dict (vocabulary <PAD> + unique_notes, global_step as steps) or a",
+                "bare state_dict with vocab: (a list of tokens). Nothing in the file is run:",
+                "only tensors and plain values are read. save(model, \"x.safetensors\") converts.",
                 "allow_nonfinite: true opens a model with NaN or infinite weights (refused otherwise)."],
-      labels: ["chords", "quantize", "drums", "allow_nonfinite"]
+      labels: ["chords", "quantize", "drums", "events", "vocab", "allow_nonfinite"]
     ) { call in
       try call.allowPositional(1)
       let p = try call.path(0, "a file path")
@@ -95,6 +99,8 @@ enum FileBuiltins {
       let ext = (p.written as NSString).pathExtension.lowercased()
       do {
         switch ext {
+        case _ where TorchCheckpoint.extensions.contains(ext):
+          return .object(try openTorch(call, p))
         case "safetensors":
           let net = try Checkpoint.load(path: p.resolved, allowNonFinite: try call.bool("allow_nonfinite", default: false),
                                         warn: { call.interpreter.emit("warning: " + $0.replacingOccurrences(of: p.resolved, with: p.written)) })
@@ -116,7 +122,8 @@ enum FileBuiltins {
           }
           return .object(try MelodyObject.fromJSON(data, file: p.written))
         default:
-          throw Diagnostic("open() reads .safetensors (model), .mid or .json (melody); got '\(p.written)'", at: p.range)
+          throw Diagnostic("open() reads .safetensors or PyTorch .ch/.pt/.pth (model), .mid or .json (melody); "
+                             + "got '\(p.written)'", at: p.range)
         }
       } catch let d as Diagnostic {
         throw d
@@ -147,20 +154,33 @@ enum FileBuiltins {
     }
     o.quantize = try call.int("quantize", default: 12, in: 1...960)
     o.drums = try call.bool("drums", default: false)
+    if let a = call.labelled["events"] {
+      guard case .string(let s) = a.value, let mode = EventSegmentation(rawValue: s) else {
+        throw Diagnostic("events must be \"midigen\" or \"music21\" (the original's segmentation), got \(a.value.display)",
+                         at: a.range)
+      }
+      o.events = mode
+    }
     return o
   }
 
   static var load: Builtin {
     Builtin(
-      "load", usage: "load(path, chords: \"normal\", quantize: 12, limit: all, drums: false)",
+      "load", usage: "load(path, chords: \"normal\", quantize: 12, limit: all, drums: false, events: \"midigen\")",
       summary: "reads MIDI files (a file, a folder or a glob) into a dataset",
       details: [
         "chords: \"normal\" (music21 normal order of pitch classes, as the original) or \"pitches\"",
         "quantize: grid steps per quarter note",
         "limit: at most this many files (in path order)",
         "drums: include channel 10. Files that fail to parse are skipped and listed.",
+        "events: \"midigen\" merges all tracks, one event per grid onset (equal onsets",
+        "  one chord), first offset 0; \"music21\" reproduces the original's music21 5.7.1",
+        "  encoding for its models: the first instrument's part only, chords only as",
+        "  music21 groups them (other notes starting together stay separate events),",
+        "  the 1/4-or-1/3 quarter grid, the first event's own offset, drums as pitches",
+        "  (chords, quantize and drums then do not apply).",
       ],
-      labels: ["chords", "quantize", "limit", "drums"]
+      labels: ["chords", "quantize", "limit", "drums", "events"]
     ) { call in
       try call.allowPositional(1)
       let p = try call.path(0, "a path (file, folder or glob)")

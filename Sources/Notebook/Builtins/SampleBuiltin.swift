@@ -7,7 +7,7 @@ enum SampleBuiltin {
     Builtin(
       "sample",
       usage: "sample(model, length: 128, top_p: 0.6, temperature: 1, seed: …, prime: melody,\n"
-        + "       offsets: \"generated\", count: 1)",
+        + "       offsets: \"generated\", count: 1, unknown: \"error\", exact: false)",
       summary: "generates a melody (or a list of count melodies) from a model",
       details: [
         "length: events to generate; temperature: > 0",
@@ -17,8 +17,11 @@ enum SampleBuiltin {
         "  random token, as the original)",
         "offsets: \"generated\" (the model's), \"constant\" (0.5 quarters), or a number",
         "seed: default: the next seed of the global stream (see seed(n))",
+        UnknownOption.help + " (of the prime)",
+        "exact: true samples with the float32 weights (PyTorch's numbers, slower);",
+        "  by default binary16 copies of the weights are used (offsets within ~4e-4)",
       ],
-      labels: ["length", "top_p", "temperature", "seed", "prime", "offsets", "count"]
+      labels: ["length", "top_p", "temperature", "seed", "prime", "offsets", "count", "unknown", "exact"]
     ) { call in try run(call) }
   }
 
@@ -48,11 +51,17 @@ enum SampleBuiltin {
         throw Diagnostic("prime must be a melody, got \(a.value.aTypeName)", at: a.range)
       }
       guard m.count > 0 else { throw Diagnostic("the prime melody is empty", at: a.range) }
+      let policy = try UnknownOption.policy(call)
       do {
-        let ids = try model.vocabulary.encode(m.tokens, skipUnknown: false).ids
-        o.prime = TokenSequence(ids: ids, offsets: m.offsets.map { Float($0) })
+        let e = try model.vocabulary.encode(m.tokens, offsets: m.offsets, unknown: policy)
+        guard !e.ids.isEmpty else { throw Diagnostic("prime: no token of the prime is in the model's vocabulary", at: a.range) }
+        o.prime = TokenSequence(ids: e.ids, offsets: e.offsets.map { Float($0) })
+        UnknownOption.report(e, call: call, what: "prime")
+      } catch let d as Diagnostic {
+        throw d
       } catch {
-        throw Diagnostic("prime: \(error) (the model's vocabulary lacks it)", at: a.range)
+        throw Diagnostic("prime: \(error) (the model's vocabulary lacks it; unknown: \"skip\" or \"nearest\" goes on)",
+                         at: a.range)
       }
       prime = m
     }
@@ -62,11 +71,17 @@ enum SampleBuiltin {
     let savedThreads = Parallel.threads
     if let t = env.threads { Parallel.threads = t }
     defer { Parallel.threads = savedThreads }
+    let exact = try call.bool("exact", default: false)
     let generated: [TokenSequence]
     do {
-      generated = try Sampler.sample(model.net, options: o) { done, total in
-        env.progress(ProgressReport(task: "sample", step: done, total: total))
-        return !env.isCancelled()
+      if exact {
+        try call.interpreter.checkInterrupt()
+        generated = try ExactSampler.sample(model.net, options: o)
+      } else {
+        generated = try Sampler.sample(model.net, options: o) { done, total in
+          env.progress(ProgressReport(task: "sample", step: done, total: total))
+          return !env.isCancelled()
+        }
       }
     } catch let stop as SamplingStopped {
       throw Interrupted(note: "sampling stopped after \(stop.steps) of \(stop.total) steps")
@@ -86,7 +101,7 @@ enum SampleBuiltin {
 
   static var evaluate: Builtin {
     Builtin(
-      "evaluate", usage: "evaluate(model, dataset, seq: 256)",
+      "evaluate", usage: "evaluate(model, dataset, seq: 256, unknown: \"error\")",
       summary: "validation loss, accuracy, offset error, beside a bigram baseline",
       details: [
         "Uses the validation split of the model's training as recorded (valid",
@@ -94,8 +109,9 @@ enum SampleBuiltin {
         "from the training split. A model without a recorded split (or trained",
         "on too few songs to hold any out) is evaluated on the whole dataset,",
         "with the baseline built from it too.",
+        UnknownOption.help,
       ],
-      labels: ["seq"]
+      labels: ["seq", "unknown"]
     ) { call in
       try call.allowPositional(2)
       let model = try call.object(0, ModelObject.self, "a model")

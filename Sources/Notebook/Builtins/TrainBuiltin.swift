@@ -6,7 +6,7 @@ import NN
 enum TrainBuiltin {
   static let architectureLabels = ["hidden", "layers", "dropout"]
   static let optionLabels = ["epochs", "steps", "batch", "seq", "lr", "weight_decay", "smoothing", "w_cls",
-                             "w_off", "clip", "valid", "seed", "threads", "coef"]
+                             "w_off", "clip", "valid", "seed", "threads", "coef", "unknown"]
 
   static var builtin: Builtin {
     Builtin(
@@ -14,7 +14,7 @@ enum TrainBuiltin {
       usage: "train(dataset, hidden: 256, layers: 2, dropout: 0.2, epochs: 1 | steps: N, batch: 64,\n"
         + "      seq: 256, lr: 1e-3, weight_decay: 1e-4, smoothing: 0, w_cls: 1, w_off: 10, clip: 10,\n"
         + "      valid: 0.1, seed: …, threads: 2, coef: 1000)\n"
-        + "train(model, dataset, ...) continues training a model",
+        + "train(model, dataset, ..., unknown: \"error\") continues training a model",
       summary: "trains a GRU model on a dataset (the original's config names)",
       details: [
         "hidden, layers, dropout: the network (new models only)",
@@ -28,6 +28,7 @@ enum TrainBuiltin {
         "  stream; a continued model keeps its split seed)",
         "threads: training threads (results do not depend on it)",
         "Ctrl-C in the REPL stops training at the next step; the model stays usable.",
+        UnknownOption.help,
       ],
       labels: architectureLabels + optionLabels
     ) { call in try run(call) }
@@ -113,21 +114,26 @@ enum TrainBuiltin {
   }
 
   /// The dataset's songs as id sequences in `vocabulary`; a token the vocabulary lacks is an error at the
-  /// dataset argument.
+  /// dataset argument, or is skipped or mapped as `unknown:` says (the output says how many).
   static func sequences(_ ds: DatasetObject, vocabulary: Vocabulary, call: Call, datasetIndex: Int) throws
     -> [TokenSequence]
   {
+    let policy = try UnknownOption.policy(call)
     var out: [TokenSequence] = []
     out.reserveCapacity(ds.dataset.songs.count)
+    var total = EncodedTokens(ids: [], offsets: [], mapped: 0, skipped: 0, unknown: [])
     for song in ds.dataset.songs {
       do {
-        let ids = try vocabulary.encode(song.tokens, skipUnknown: false).ids
-        out.append(TokenSequence(ids: ids, offsets: song.offsets.map { Float($0) }))
+        let e = try vocabulary.encode(song.tokens, offsets: song.offsets, unknown: policy)
+        total.mapped += e.mapped; total.skipped += e.skipped
+        for t in e.unknown where !total.unknown.contains(t) { total.unknown.append(t) }
+        if !e.ids.isEmpty { out.append(TokenSequence(ids: e.ids, offsets: e.offsets.map { Float($0) })) }
       } catch {
-        throw Diagnostic("song '\(song.name)': \(error) (the model's vocabulary lacks it)",
-                         at: call.positional[datasetIndex].range)
+        throw Diagnostic("song '\(song.name)': \(error) (the model's vocabulary lacks it; "
+                           + "unknown: \"skip\" or \"nearest\" goes on)", at: call.positional[datasetIndex].range)
       }
     }
+    UnknownOption.report(total, call: call, what: "dataset")
     return out
   }
 }

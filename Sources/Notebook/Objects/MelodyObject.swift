@@ -194,6 +194,25 @@ public final class MelodyObject: IndexableObject, PersistableObject {
     var durations: [Double]
     var velocities: [Int]
     var notes: [[Double]]?  // [pitch, start, duration, velocity] when not derived from the events
+
+    /// Only `tokens` and `offsets` are required: `name` defaults to "" (the caller names it after the file),
+    /// `tempo` to 120, missing `durations`/`velocities` to the defaults.
+    init(from decoder: Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+      tempo = try c.decodeIfPresent(Double.self, forKey: .tempo) ?? 120
+      tokens = try c.decode([String].self, forKey: .tokens)
+      offsets = try c.decode([Double].self, forKey: .offsets)
+      durations = try c.decodeIfPresent([Double].self, forKey: .durations) ?? []
+      velocities = try c.decodeIfPresent([Int].self, forKey: .velocities) ?? []
+      notes = try c.decodeIfPresent([[Double]].self, forKey: .notes)
+    }
+
+    init(name: String, tempo: Double, tokens: [String], offsets: [Double], durations: [Double],
+         velocities: [Int], notes: [[Double]]?) {
+      self.name = name; self.tempo = tempo; self.tokens = tokens; self.offsets = offsets
+      self.durations = durations; self.velocities = velocities; self.notes = notes
+    }
   }
 
   /// JSON: `{"name", "tempo", "tokens", "offsets", "durations", "velocities"}` (+ `notes` for melodies
@@ -210,10 +229,12 @@ public final class MelodyObject: IndexableObject, PersistableObject {
 
   /// Reads the JSON `json(includeNotes:)` writes; `file` names it in errors.
   public static func fromJSON(_ data: Data, file: String) throws -> MelodyObject {
-    let s: Stored
+    var s: Stored
     do { s = try JSONDecoder().decode(Stored.self, from: data) } catch {
       throw NotebookError.io("'\(file)' is not a melody JSON file ({\"tokens\": [...], \"offsets\": [...]}): \(error)")
     }
+    if s.name.isEmpty { s.name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension }
+    guard s.tempo.isFinite && s.tempo > 0 else { throw NotebookError.io("'\(file)': tempo must be a positive number") }
     try MelodyLimits.check(s, file: file)
     let n = s.tokens.count
     guard s.offsets.count == n else {
