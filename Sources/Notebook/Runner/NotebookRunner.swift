@@ -148,6 +148,7 @@ public final class NotebookRunner {
     doc.setOutput(text, ofCell: i, failed: error != nil, seconds: options.timing ? seconds : nil)
     interp.session.ranCells["#\(doc.codeNumber(ofCell: i) ?? 0)"] = doc.cells[i].sourceHash
     if options.write { try NotebookFile.write(doc.render(), to: path) }
+    if options.write { OutputArtifacts.record(interp.shown, cell: i, in: doc, notebook: path) }
     report(CellReport(index: i, number: doc.codeNumber(ofCell: i) ?? 0, title: doc.cells[i].title, error: error,
                       seconds: seconds))
   }
