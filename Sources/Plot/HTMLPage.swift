@@ -93,7 +93,14 @@ public struct HTMLPage: Sendable {
     }
     if markdown.headings.count > 3 {
       let toc = HTMLPage.tableOfContents(markdown.headings)
-      if case .markdown = cells.first { parts.insert(toc, at: 1) } else { parts.insert(toc, at: 0) }
+      // After the first cell's title and introduction (before its second heading), else at the top.
+      if case .markdown = cells.first, let at = HTMLPage.secondHeading(parts[0]) {
+        parts[0].insert(contentsOf: toc, at: at)
+      } else if case .markdown = cells.first {
+        parts.insert(toc, at: 1)
+      } else {
+        parts.insert(toc, at: 0)
+      }
     }
     let script = melodies.isEmpty ? nil : MelodyPlayer.script
     var csp = "default-src 'none'; img-src data:; media-src data: blob:; style-src \(SHA256.cspSource(HTMLPage.style))"
@@ -122,6 +129,33 @@ public struct HTMLPage: Sendable {
     }
     out += "</main>\n</body>\n</html>\n"
     return out
+  }
+
+  /// Test mode: `html` (a page `render` made) with `script` run first in its head and allowed by its
+  /// Content-Security-Policy. Only the browser test uses this; exported pages never carry it.
+  public static func injectingTestProbe(_ script: String, into html: String) -> String {
+    let hash = SHA256.cspSource(script)
+    var page = html
+    if page.contains("script-src 'none'") {
+      page = page.replacingOccurrences(of: "script-src 'none'", with: "script-src \(hash)")
+    } else {
+      page = page.replacingOccurrences(of: "; script-src 'sha256-", with: "; script-src \(hash) 'sha256-")
+    }
+    return page.replacingOccurrences(of: generatorMarker, with: "<script>\(script)</script>\n" + generatorMarker)
+  }
+
+  /// Where the second heading of rendered markdown starts (the renderer escapes all other `<`).
+  static func secondHeading(_ html: String) -> String.Index? {
+    var seen = 0
+    var idx = html.startIndex
+    while let r = html.range(of: "<h", range: idx..<html.endIndex) {
+      if let d = html[r.upperBound...].first, ("1"..."6").contains(d) {
+        seen += 1
+        if seen == 2 { return r.lowerBound }
+      }
+      idx = r.upperBound
+    }
+    return nil
   }
 
   /// A nested list of links to the headings (levels 1-3).

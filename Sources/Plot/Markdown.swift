@@ -188,7 +188,7 @@ public struct MarkdownRenderer {
     while i < lines.endIndex {
       // One item: its first line's content, then lines indented to its content column, blank lines,
       // and lazy paragraph continuations.
-      var item: [Substring] = [MarkdownRenderer.dropColumns(lines[i], marker.contentColumn)]
+      var item: [Substring] = [marker.content]
       i += 1
       var lastBlank = false
       while i < lines.endIndex {
@@ -384,6 +384,8 @@ public struct MarkdownRenderer {
     var start: Int
     /// Column where the item's content starts.
     var contentColumn: Int
+    /// The first line's content after the marker.
+    var content: Substring
   }
 
   static func listMarker(_ line: Substring) -> ListMarker? {
@@ -408,11 +410,15 @@ public struct MarkdownRenderer {
       width = digits.count + 1
     }
     let rest = t.dropFirst(width)
-    if rest.isEmpty { return ListMarker(ordered: ordered, bullet: bullet, start: start, contentColumn: indent + width + 1) }
+    if rest.isEmpty {
+      return ListMarker(ordered: ordered, bullet: bullet, start: start, contentColumn: indent + width + 1, content: rest)
+    }
     guard rest.first == " " || rest.first == "\t" else { return nil }
     let spaces = rest.prefix { $0 == " " }.count
     let pad = spaces >= 1 && spaces <= 4 && spaces < rest.count ? spaces : 1
-    return ListMarker(ordered: ordered, bullet: bullet, start: start, contentColumn: indent + width + pad)
+    return ListMarker(
+      ordered: ordered, bullet: bullet, start: start, contentColumn: indent + width + pad,
+      content: rest.dropFirst(pad))
   }
 
   /// Column alignments of a table delimiter row (`| :--- | :---: | ---: |`), or nil if it is not one.

@@ -1,28 +1,35 @@
 /// Inline Markdown of one block, in time linear in its length.
 ///
-/// One left-to-right scan turns the text into tokens (text, escapes, code spans, brackets, `*`/`_` runs,
-/// autolinks). Brackets are matched with a stack as the scan reaches `]`; a link's destination is found
-/// with precomputed "next `)` / next space / next quote" tables, so no candidate rescans the text.
-/// Emphasis uses CommonMark's delimiter algorithm on a doubly linked list (removing every delimiter
-/// between an opener and its closer is O(1)) with a per-character search floor, so each delimiter is
-/// visited a bounded number of times. Links do not nest (an inner link wins, as in CommonMark).
+/// One left-to-right scan over the UTF-8 bytes (all markup is ASCII; other bytes are copied) turns the
+/// text into tokens (text, escapes, code spans, brackets, `*`/`_` runs, autolinks). Brackets are matched
+/// with a stack as the scan reaches `]`; a link's destination is found with "next `)` / next space /
+/// next quote" tables built on first use, so no candidate rescans the text. Emphasis uses CommonMark's
+/// delimiter algorithm on a doubly linked list (removing every delimiter between an opener and its
+/// closer is O(1)) with a per-character search floor, so each delimiter is visited a bounded number of
+/// times. Links do not nest (an inner link wins, as in CommonMark).
 struct MarkdownInline {
   enum Kind {
     case text
-    case literal(String)  // already escaped HTML
-    case code(String)
+    case literal([UInt8])  // already escaped HTML
+    case code(Int, Int)  // content byte range
     case open(image: Bool)
     case close
-    case delim(Unicode.Scalar)
+    case delim(UInt8)
     case hardBreak
+  }
+
+  struct Link {
+    var url: String
+    var image: Bool
+    var closeToken: Int
+    var alt: String
   }
 
   struct Token {
     var kind: Kind
     var start: Int
     var end: Int
-    /// For a matched `[`: the destination and the index of its `]` token.
-    var link: (url: String?, image: Bool, closeToken: Int, alt: String)? = nil
+    var link: Link? = nil
     // Emphasis bookkeeping (delimiter runs).
     var count = 0
     var canOpen = false
@@ -33,50 +40,54 @@ struct MarkdownInline {
     var next = -1
   }
 
-  let s: [Unicode.Scalar]
+  let s: [UInt8]
   let resolveImage: (String) -> MarkdownRenderer.Image
   var tokens: [Token] = []
 
   init(_ text: String, resolveImage: @escaping (String) -> MarkdownRenderer.Image) {
-    s = Array(text.unicodeScalars)
+    s = Array(text.utf8)
     self.resolveImage = resolveImage
   }
 
-  static func isSpace(_ c: Unicode.Scalar) -> Bool {
-    c == " " || c == "\t" || c == "\n" || c == "\r" || c.properties.isWhitespace
-  }
-  static func isPunct(_ c: Unicode.Scalar) -> Bool {
-    (c.isASCII && !c.properties.isAlphabetic && !("0"..."9").contains(c) && !isSpace(c))
-      || c.properties.generalCategory == .otherPunctuation
+  static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0C || c == 0x0B }
+  static func isPunct(_ c: UInt8) -> Bool {
+    (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E)
   }
 
-  /// `next[i]`: the first index `>= i` whose scalar satisfies `p` (or `s.count`).
-  func nextTable(_ p: (Unicode.Scalar) -> Bool) -> [Int32] {
-    var t = [Int32](repeating: Int32(s.count), count: s.count + 1)
-    var k = s.count - 1
-    while k >= 0 {
-      t[k] = p(s[k]) ? Int32(k) : t[k + 1]
-      k -= 1
+  /// Lazily built "next index >= i whose byte satisfies p" tables.
+  final class Tables {
+    let s: [UInt8]
+    init(_ s: [UInt8]) { self.s = s }
+    func make(_ p: (UInt8) -> Bool) -> [Int32] {
+      var t = [Int32](repeating: Int32(s.count), count: s.count + 1)
+      var k = s.count - 1
+      while k >= 0 {
+        t[k] = p(s[k]) ? Int32(k) : t[k + 1]
+        k -= 1
+      }
+      return t
     }
-    return t
+    lazy var close = make { $0 == UInt8(ascii: ")") }
+    lazy var space = make { MarkdownInline.isSpace($0) }
+    lazy var nonSpace = make { !MarkdownInline.isSpace($0) }
+    lazy var gt = make { $0 == UInt8(ascii: ">") }
+    lazy var dq = make { $0 == UInt8(ascii: "\"") }
+    lazy var sq = make { $0 == UInt8(ascii: "'") }
   }
+
+  func string(_ a: Int, _ b: Int) -> String { String(decoding: s[a..<b], as: UTF8.self) }
 
   mutating func render() -> String {
     guard !s.isEmpty else { return "" }
-    let nextClose = nextTable { $0 == ")" }
-    let nextSpace = nextTable { MarkdownInline.isSpace($0) }
-    let nextNonSpace = nextTable { !MarkdownInline.isSpace($0) }
-    let nextGT = nextTable { $0 == ">" }
-    let nextDQ = nextTable { $0 == "\"" }
-    let nextSQ = nextTable { $0 == "'" }
+    let tables = Tables(s)
     // Backtick runs by length, for finding a code span's closer in amortized O(1).
     var runs: [Int: [Int]] = [:]
     do {
       var k = 0
       while k < s.count {
-        if s[k] == "`" {
+        if s[k] == UInt8(ascii: "`") {
           var e = k
-          while e < s.count && s[e] == "`" { e += 1 }
+          while e < s.count && s[e] == UInt8(ascii: "`") { e += 1 }
           runs[e - k, default: []].append(k)
           k = e
         } else {
@@ -85,7 +96,6 @@ struct MarkdownInline {
       }
     }
     var runCursor: [Int: Int] = [:]
-
     var brackets: [(token: Int, epoch: Int)] = []
     var linkEpoch = 0
     var delims: [Int] = []  // token indices of delimiter runs not yet processed, in order
@@ -97,26 +107,29 @@ struct MarkdownInline {
 
     while i < s.count {
       let c = s[i]
-      if c == "\\" && i + 1 < s.count {
+      switch c {
+      case UInt8(ascii: "\\"):
+        guard i + 1 < s.count else { break }
         let n = s[i + 1]
-        if n == "\n" {
+        if n == 0x0A {
           flushText(&self, upTo: i)
           tokens.append(Token(kind: .hardBreak, start: i, end: i + 2))
           i += 2
           textStart = i
           continue
         }
-        if n.isASCII && MarkdownInline.isPunct(n) {
+        if MarkdownInline.isPunct(n) {
           flushText(&self, upTo: i)
-          tokens.append(Token(kind: .literal(Markdown.escape(String(n))), start: i, end: i + 2))
+          var lit: [UInt8] = []
+          SVG.escape(CollectionOfOne(n), into: &lit)
+          tokens.append(Token(kind: .literal(lit), start: i, end: i + 2))
           i += 2
           textStart = i
           continue
         }
-      }
-      if c == "`" {
+      case UInt8(ascii: "`"):
         var e = i
-        while e < s.count && s[e] == "`" { e += 1 }
+        while e < s.count && s[e] == UInt8(ascii: "`") { e += 1 }
         let len = e - i
         var found: Int? = nil
         if let list = runs[len] {
@@ -127,46 +140,39 @@ struct MarkdownInline {
         }
         flushText(&self, upTo: i)
         if let close = found {
-          var code = String(String.UnicodeScalarView(s[e..<close])).replacingNewlines()
-          if code.count > 1, code.hasPrefix(" "), code.hasSuffix(" "), code.contains(where: { $0 != " " }) {
-            code = String(code.dropFirst().dropLast())
-          }
-          tokens.append(Token(kind: .code(code), start: i, end: close + len))
+          tokens.append(Token(kind: .code(e, close), start: i, end: close + len))
           i = close + len
         } else {
-          tokens.append(Token(kind: .literal(String(repeating: "`", count: len)), start: i, end: e))
+          tokens.append(Token(kind: .literal([UInt8](repeating: UInt8(ascii: "`"), count: len)), start: i, end: e))
           i = e
         }
         textStart = i
         continue
-      }
-      if c == "<" {
-        // Autolink <scheme:…> with no spaces.
-        let gt = Int(nextGT[i + 1])
-        if gt < s.count, gt - i <= 2048, Int(nextSpace[i + 1]) > gt, gt > i + 1 {
-          let url = String(String.UnicodeScalarView(s[(i + 1)..<gt]))
+      case UInt8(ascii: "<"):
+        // Autolink <scheme:…> with no spaces, at most 2 KB.
+        let gt = Int(tables.gt[i + 1])
+        if gt < s.count, gt - i <= 2048, gt > i + 1, Int(tables.space[i + 1]) > gt {
+          let url = string(i + 1, gt)
           if url.contains(":"), let safe = MarkdownURL.safe(url) {
             flushText(&self, upTo: i)
-            let e = Markdown.escape(safe)
-            tokens.append(
-              Token(kind: .literal("<a href=\"\(e)\">\(Markdown.escape(url))</a>"), start: i, end: gt + 1))
+            let html = "<a href=\"\(Markdown.escape(safe))\">\(Markdown.escape(url))</a>"
+            tokens.append(Token(kind: .literal(Array(html.utf8)), start: i, end: gt + 1))
             i = gt + 1
             textStart = i
             continue
           }
         }
-      }
-      if c == "[" || (c == "!" && i + 1 < s.count && s[i + 1] == "[") {
+      case UInt8(ascii: "["), UInt8(ascii: "!"):
+        let image = c == UInt8(ascii: "!")
+        if image && !(i + 1 < s.count && s[i + 1] == UInt8(ascii: "[")) { break }
         flushText(&self, upTo: i)
-        let image = c == "!"
         let len = image ? 2 : 1
         tokens.append(Token(kind: .open(image: image), start: i, end: i + len))
         brackets.append((tokens.count - 1, linkEpoch))
         i += len
         textStart = i
         continue
-      }
-      if c == "]" {
+      case UInt8(ascii: "]"):
         flushText(&self, upTo: i)
         tokens.append(Token(kind: .close, start: i, end: i + 1))
         let closeIndex = tokens.count - 1
@@ -175,27 +181,28 @@ struct MarkdownInline {
         guard let opener = brackets.popLast() else { continue }
         let openToken = opener.token
         guard case .open(let image) = tokens[openToken].kind, image || opener.epoch == linkEpoch else { continue }
-        // Destination: `(` spaces? url spaces? ("title")? spaces? `)`.
-        guard i < s.count, s[i] == "(" else { continue }
-        var p = Int(nextNonSpace[i + 1])
+        // Destination: `(` spaces? url spaces? ("title" | 'title')? spaces? `)`.
+        guard i < s.count, s[i] == UInt8(ascii: "(") else { continue }
+        var p = Int(tables.nonSpace[i + 1])
         let urlStart = p
-        let urlEnd = min(Int(nextClose[p]), Int(nextSpace[p]))
+        let urlEnd = min(Int(tables.close[p]), Int(tables.space[p]))
         p = urlEnd
-        if p < s.count && s[p] != ")" {
-          p = Int(nextNonSpace[p])
-          if p < s.count && (s[p] == "\"" || s[p] == "'") {
-            let q = Int((s[p] == "\"" ? nextDQ : nextSQ)[p + 1])
+        if p < s.count && s[p] != UInt8(ascii: ")") {
+          p = Int(tables.nonSpace[p])
+          if p < s.count && (s[p] == UInt8(ascii: "\"") || s[p] == UInt8(ascii: "'")) {
+            let q = Int((s[p] == UInt8(ascii: "\"") ? tables.dq : tables.sq)[p + 1])
             guard q < s.count else { continue }
-            p = Int(nextNonSpace[q + 1])
+            p = Int(tables.nonSpace[q + 1])
           }
         }
-        guard p < s.count, s[p] == ")" else { continue }
-        let url = String(String.UnicodeScalarView(s[urlStart..<urlEnd]))
+        guard p < s.count, s[p] == UInt8(ascii: ")") else { continue }
+        var url = string(urlStart, urlEnd)
+        if url.hasPrefix("<") && url.hasSuffix(">") && url.count >= 2 { url = String(url.dropFirst().dropLast()) }
         let altStart = tokens[openToken].end
         let altEnd = image ? min(tokens[closeIndex].start, altStart + 200) : altStart
-        let alt = String(String.UnicodeScalarView(s[altStart..<altEnd]))
-        let dest = url.hasPrefix("<") && url.hasSuffix(">") ? String(url.dropFirst().dropLast()) : url
-        tokens[openToken].link = (MarkdownURL.unescapeEntities(dest), image, closeIndex, alt)
+        tokens[openToken].link = Link(
+          url: MarkdownURL.unescapeEntities(url), image: image, closeToken: closeIndex,
+          alt: String(decoding: s[altStart..<altEnd], as: UTF8.self))
         // Emphasis inside the label is settled now; an image's label is plain alt text.
         var firstInside = delims.count
         while firstInside > 0 && delims[firstInside - 1] > openToken { firstInside -= 1 }
@@ -207,33 +214,32 @@ struct MarkdownInline {
         i = p + 1
         textStart = i
         continue
-      }
-      if c == "*" || c == "_" {
+      case UInt8(ascii: "*"), UInt8(ascii: "_"):
         var e = i
         while e < s.count && s[e] == c { e += 1 }
         flushText(&self, upTo: i)
-        let before: Unicode.Scalar = i > 0 ? s[i - 1] : " "
-        let after: Unicode.Scalar = e < s.count ? s[e] : " "
-        let left =
-          !MarkdownInline.isSpace(after)
-          && (!MarkdownInline.isPunct(after) || MarkdownInline.isSpace(before) || MarkdownInline.isPunct(before))
-        let right =
-          !MarkdownInline.isSpace(before)
-          && (!MarkdownInline.isPunct(before) || MarkdownInline.isSpace(after) || MarkdownInline.isPunct(after))
+        let before: UInt8 = i > 0 ? s[i - 1] : 0x20
+        let after: UInt8 = e < s.count ? s[e] : 0x20
+        let sb = MarkdownInline.isSpace(before), sa = MarkdownInline.isSpace(after)
+        let pb = MarkdownInline.isPunct(before), pa = MarkdownInline.isPunct(after)
+        let left = !sa && (!pa || sb || pb)
+        let right = !sb && (!pb || sa || pa)
         var t = Token(kind: .delim(c), start: i, end: e)
         t.count = e - i
-        if c == "*" {
+        if c == UInt8(ascii: "*") {
           t.canOpen = left
           t.canClose = right
         } else {
-          t.canOpen = left && (!right || MarkdownInline.isPunct(before))
-          t.canClose = right && (!left || MarkdownInline.isPunct(after))
+          t.canOpen = left && (!right || pb)
+          t.canClose = right && (!left || pa)
         }
         tokens.append(t)
         if t.canOpen || t.canClose { delims.append(tokens.count - 1) }
         i = e
         textStart = i
         continue
+      default:
+        break
       }
       i += 1
     }
@@ -249,7 +255,7 @@ struct MarkdownInline {
       tokens[t].prev = k > 0 ? list[k - 1] : -1
       tokens[t].next = k + 1 < list.count ? list[k + 1] : -1
     }
-    var floor: [Unicode.Scalar: Int] = [:]  // token index: do not search at or below it
+    var floor: [UInt8: Int] = [:]  // per character: do not search at or below this token
     var closer = list[0]
     while closer != -1 {
       let ct = tokens[closer]
@@ -298,56 +304,61 @@ struct MarkdownInline {
     if n != -1 { tokens[n].prev = p }
   }
 
-  func escapedText(_ a: Int, _ b: Int) -> String {
-    Markdown.escape(String(String.UnicodeScalarView(s[a..<b])))
-  }
-
-  mutating func emit() -> String {
-    var out = ""
+  func emit() -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(s.count + s.count / 8)
     var k = 0
     var closeAt: [Int: String] = [:]  // token index of a link's `]` -> closing HTML
     while k < tokens.count {
       let t = tokens[k]
       if let html = closeAt[k] {
-        out += html
+        out += Array(html.utf8)
         k += 1
         continue
       }
       switch t.kind {
       case .text:
-        out += escapedText(t.start, t.end)
+        SVG.escape(s[t.start..<t.end], into: &out)
       case .literal(let html):
         out += html
-      case .code(let code):
-        out += "<code>" + Markdown.escape(code) + "</code>"
+      case .code(let a, let b):
+        var code = s[a..<b].map { $0 == 0x0A ? UInt8(0x20) : $0 }
+        if code.count > 1, code.first == 0x20, code.last == 0x20, code.contains(where: { $0 != 0x20 }) {
+          code = Array(code.dropFirst().dropLast())
+        }
+        out += Array("<code>".utf8)
+        SVG.escape(code, into: &out)
+        out += Array("</code>".utf8)
       case .hardBreak:
-        out += "<br>\n"
+        out += Array("<br>\n".utf8)
       case .close:
-        out += "]"
+        out.append(UInt8(ascii: "]"))
       case .open(let image):
         guard let link = t.link else {
-          out += image ? "![" : "["
+          out += image ? [UInt8(ascii: "!"), UInt8(ascii: "[")] : [UInt8(ascii: "[")]
           break
         }
         if link.image {
-          out += imageHTML(url: link.url ?? "", alt: link.alt)
+          out += Array(imageHTML(url: link.url, alt: link.alt).utf8)
           k = link.closeToken + 1
           continue
         }
-        if let url = link.url.flatMap(MarkdownURL.safe) {
-          out += "<a href=\"" + Markdown.escape(url) + "\">"
+        if let url = MarkdownURL.safe(link.url) {
+          out += Array(("<a href=\"" + Markdown.escape(url) + "\">").utf8)
           closeAt[link.closeToken] = "</a>"
         } else {
-          out += "<span class=\"unsafe-link\" title=\"link removed: not an http, https, mailto or relative URL\">"
+          out += Array(
+            "<span class=\"unsafe-link\" title=\"link removed: not an http, https, mailto or relative URL\">".utf8)
           closeAt[link.closeToken] = "</span>"
         }
       case .delim(let ch):
-        let leftover = String(repeating: String(ch), count: t.count)
-        out += t.closeTags.joined() + leftover + t.openTags.reversed().joined()
+        for tag in t.closeTags { out += Array(tag.utf8) }
+        out += [UInt8](repeating: ch, count: t.count)
+        for tag in t.openTags.reversed() { out += Array(tag.utf8) }
       }
       k += 1
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
   func imageHTML(url: String, alt: String) -> String {
@@ -358,12 +369,5 @@ struct MarkdownInline {
     case .refused(let reason):
       return "<span class=\"missing\">[image " + altText + ": " + Markdown.escape(reason) + "]</span>"
     }
-  }
-}
-
-extension String {
-  /// Code span content: line endings become spaces.
-  func replacingNewlines() -> String {
-    String(map { $0 == "\n" ? " " : $0 })
   }
 }
