@@ -43,20 +43,28 @@ public struct MarkdownRenderer {
 
   /// The HTML for `text` (block elements separated by newlines).
   public mutating func html(_ text: String) -> String {
-    var lines: [Substring] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      lines.append(line.hasSuffix("\r") ? line.dropLast() : line)
+    let bytes = Array(text.utf8)
+    var lines: [Line] = []
+    var start = 0
+    for k in 0...bytes.count where k == bytes.count || bytes[k] == 0x0A {
+      var end = k
+      if end > start && bytes[end - 1] == 0x0D { end -= 1 }
+      lines.append(bytes[start..<end])
+      start = k + 1
     }
     var out: [String] = []
     blocks(lines[...], depth: 0, tight: false, into: &out)
     return out.joined(separator: "\n")
   }
 
+  typealias Line = ArraySlice<UInt8>
+  static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+
   // MARK: Blocks
 
-  mutating func blocks(_ lines: ArraySlice<Substring>, depth: Int, tight: Bool, into out: inout [String]) {
+  mutating func blocks(_ lines: ArraySlice<Line>, depth: Int, tight: Bool, into out: inout [String]) {
     var i = lines.startIndex
-    var paragraph: [Substring] = []
+    var paragraph: [Line] = []
     func flush(_ out: inout [String], _ me: inout MarkdownRenderer) {
       guard !paragraph.isEmpty else { return }
       let body = me.inline(MarkdownRenderer.paragraphText(paragraph))
@@ -66,7 +74,7 @@ public struct MarkdownRenderer {
     while i < lines.endIndex {
       let line = lines[i]
       let indent = MarkdownRenderer.indentation(line)
-      let t = line.drop { $0 == " " || $0 == "\t" }
+      let t = MarkdownRenderer.dropSpaces(line)
       if t.isEmpty {
         flush(&out, &self)
         i += 1
@@ -74,11 +82,11 @@ public struct MarkdownRenderer {
       }
       // Indented code (not inside a paragraph).
       if indent >= 4 && paragraph.isEmpty {
-        var code: [Substring] = []
+        var code: [Line] = []
         while i < lines.endIndex {
           let l = lines[i]
           if MarkdownRenderer.isBlank(l) {
-            code.append("")
+            code.append([])
           } else if MarkdownRenderer.indentation(l) >= 4 {
             code.append(MarkdownRenderer.dropColumns(l, 4))
           } else {
@@ -87,7 +95,7 @@ public struct MarkdownRenderer {
           i += 1
         }
         while code.last?.isEmpty == true { code.removeLast() }
-        out.append("<pre><code>" + Markdown.escape(code.joined(separator: "\n")) + "</code></pre>")
+        out.append("<pre><code>" + MarkdownRenderer.escapedLines(code) + "</code></pre>")
         continue
       }
       guard indent < 4 else {
@@ -95,38 +103,38 @@ public struct MarkdownRenderer {
         i += 1
         continue
       }
+      let first = t[t.startIndex]
       if let fence = MarkdownRenderer.fence(t) {
         flush(&out, &self)
-        let info = t.dropFirst(fence.count).trimmedSpaces
-        var code: [Substring] = []
+        let info = MarkdownRenderer.trimSpaces(t.dropFirst(fence.count))
+        var code: [Line] = []
         i += 1
         while i < lines.endIndex {
           let l = lines[i]
-          let lt = l.drop { $0 == " " }
-          if MarkdownRenderer.indentation(l) < 4, lt.hasPrefix(fence),
-            lt.allSatisfy({ $0 == fence.first! || $0 == " " || $0 == "\t" })
-          {
+          if MarkdownRenderer.indentation(l) < 4, MarkdownRenderer.isClosingFence(MarkdownRenderer.dropSpaces(l), fence) {
             break
           }
           code.append(MarkdownRenderer.dropColumns(l, indent))
           i += 1
         }
         i += 1  // closing fence (or end of text)
-        let lang = info.split(separator: " ").first.map(String.init) ?? ""
-        let cls = lang.isEmpty ? "" : " class=\"language-\(Markdown.escape(lang))\""
-        out.append("<pre><code\(cls)>" + Markdown.escape(code.joined(separator: "\n")) + "</code></pre>")
+        let lang = info.prefix { $0 != MarkdownRenderer.space && $0 != MarkdownRenderer.tab }
+        let cls = lang.isEmpty ? "" : " class=\"language-\(MarkdownRenderer.escaped(lang))\""
+        out.append("<pre><code\(cls)>" + MarkdownRenderer.escapedLines(code) + "</code></pre>")
         continue
       }
-      if let (level, content) = MarkdownRenderer.atxHeading(t) {
+      if first == UInt8(ascii: "#"), let (level, content) = MarkdownRenderer.atxHeading(t) {
         flush(&out, &self)
-        out.append(heading(level, content))
+        out.append(heading(level, String(decoding: content, as: UTF8.self)))
         i += 1
         continue
       }
-      if !paragraph.isEmpty, let level = MarkdownRenderer.setextLevel(t) {
+      if !paragraph.isEmpty, first == UInt8(ascii: "=") || first == UInt8(ascii: "-"),
+        let level = MarkdownRenderer.setextLevel(t)
+      {
         let content = MarkdownRenderer.paragraphText(paragraph)
         paragraph = []
-        out.append(heading(level, Substring(content)))
+        out.append(heading(level, content))
         i += 1
         continue
       }
@@ -136,20 +144,20 @@ public struct MarkdownRenderer {
         i += 1
         continue
       }
-      if t.hasPrefix(">") {
+      if first == UInt8(ascii: ">") {
         flush(&out, &self)
-        var quoted: [Substring] = []
+        var quoted: [Line] = []
         while i < lines.endIndex {
           let l = lines[i]
-          let lt = l.drop { $0 == " " }
-          guard MarkdownRenderer.indentation(l) < 4, lt.hasPrefix(">") else { break }
+          let lt = MarkdownRenderer.dropSpaces(l)
+          guard MarkdownRenderer.indentation(l) < 4, lt.first == UInt8(ascii: ">") else { break }
           var q = lt.dropFirst()
-          if q.hasPrefix(" ") { q = q.dropFirst() }
+          if q.first == MarkdownRenderer.space { q = q.dropFirst() }
           quoted.append(q)
           i += 1
         }
         if depth + 1 >= MarkdownRenderer.maxDepth {
-          out.append("<blockquote>\n<p>" + Markdown.escape(quoted.joined(separator: "\n")) + "</p>\n</blockquote>")
+          out.append("<blockquote>\n<p>" + MarkdownRenderer.escapedLines(quoted) + "</p>\n</blockquote>")
         } else {
           var inner: [String] = []
           blocks(quoted[...], depth: depth + 1, tight: false, into: &inner)
@@ -158,13 +166,13 @@ public struct MarkdownRenderer {
         continue
       }
       if let marker = MarkdownRenderer.listMarker(line),
-        paragraph.isEmpty || !marker.ordered || marker.start == 1
+        paragraph.isEmpty || (!marker.content.isEmpty && (!marker.ordered || marker.start == 1))
       {
         flush(&out, &self)
         i = list(lines, from: i, first: marker, depth: depth, into: &out)
         continue
       }
-      if paragraph.isEmpty, i + 1 < lines.endIndex, t.contains("|"),
+      if paragraph.isEmpty, i + 1 < lines.endIndex, t.contains(UInt8(ascii: "|")),
         let aligns = MarkdownRenderer.delimiterRow(lines[i + 1]),
         MarkdownRenderer.cells(t).count == aligns.count
       {
@@ -179,22 +187,22 @@ public struct MarkdownRenderer {
 
   /// Renders the list starting at `from`; returns the index of the first line after it.
   mutating func list(
-    _ lines: ArraySlice<Substring>, from start: Int, first: ListMarker, depth: Int, into out: inout [String]
+    _ lines: ArraySlice<Line>, from start: Int, first: ListMarker, depth: Int, into out: inout [String]
   ) -> Int {
-    var items: [[Substring]] = []
+    var items: [[Line]] = []
     var i = start
     var loose = false
     var marker = first
     while i < lines.endIndex {
       // One item: its first line's content, then lines indented to its content column, blank lines,
       // and lazy paragraph continuations.
-      var item: [Substring] = [marker.content]
+      var item: [Line] = [marker.content]
       i += 1
       var lastBlank = false
       while i < lines.endIndex {
         let l = lines[i]
         if MarkdownRenderer.isBlank(l) {
-          item.append("")
+          item.append([])
           lastBlank = true
           i += 1
           continue
@@ -205,7 +213,7 @@ public struct MarkdownRenderer {
         } else if !lastBlank, MarkdownRenderer.listMarker(l) == nil, !MarkdownRenderer.startsBlock(l),
           !(item.last?.isEmpty ?? true)
         {
-          item.append(l.drop { $0 == " " || $0 == "\t" })  // lazy continuation
+          item.append(MarkdownRenderer.dropSpaces(l))  // lazy continuation
         } else {
           break
         }
@@ -233,7 +241,7 @@ public struct MarkdownRenderer {
     var html = "<\(tag)" + (first.ordered && first.start != 1 ? " start=\"\(first.start)\"" : "") + ">"
     for item in items {
       if depth + 1 >= MarkdownRenderer.maxDepth {
-        html += "\n<li>" + Markdown.escape(item.joined(separator: "\n")) + "</li>"
+        html += "\n<li>" + MarkdownRenderer.escapedLines(item) + "</li>"
         continue
       }
       var inner: [String] = []
@@ -246,29 +254,29 @@ public struct MarkdownRenderer {
 
   /// Renders a pipe table whose header is line `from`; returns the index after its last row.
   mutating func table(
-    _ lines: ArraySlice<Substring>, from start: Int, aligns: [String?], into out: inout [String]
+    _ lines: ArraySlice<Line>, from start: Int, aligns: [String?], into out: inout [String]
   ) -> Int {
-    func row(_ cells: [Substring], _ tag: String) -> String {
+    func row(_ cells: [Line], _ tag: String) -> String {
       var s = "<tr>"
       for (k, c) in cells.prefix(aligns.count).enumerated() {
         let cls = aligns[k].map { " class=\"align-\($0)\"" } ?? ""
-        s += "<\(tag)\(cls)>" + inline(String(c.trimmedSpaces)) + "</\(tag)>"
+        s += "<\(tag)\(cls)>" + inline(String(decoding: MarkdownRenderer.trimSpaces(c), as: UTF8.self)) + "</\(tag)>"
       }
       return s + "</tr>"
     }
     var html = "<div class=\"table\"><table>\n<thead>\n"
-      + row(MarkdownRenderer.cells(lines[start].drop { $0 == " " }), "th") + "\n</thead>\n<tbody>"
+      + row(MarkdownRenderer.cells(lines[start]), "th") + "\n</thead>\n<tbody>"
     var i = start + 2
-    while i < lines.endIndex, !MarkdownRenderer.isBlank(lines[i]), lines[i].contains("|") {
-      html += "\n" + row(MarkdownRenderer.cells(lines[i].drop { $0 == " " }), "td")
+    while i < lines.endIndex, !MarkdownRenderer.isBlank(lines[i]), lines[i].contains(UInt8(ascii: "|")) {
+      html += "\n" + row(MarkdownRenderer.cells(lines[i]), "td")
       i += 1
     }
     out.append(html + "\n</tbody>\n</table></div>")
     return i
   }
 
-  mutating func heading(_ level: Int, _ content: Substring) -> String {
-    let body = inline(String(content))
+  mutating func heading(_ level: Int, _ content: String) -> String {
+    let body = inline(content)
     let plain = MarkdownRenderer.stripTags(body)
     let id = uniqueID(MarkdownRenderer.slug(content))
     headings.append(Heading(level: level, text: plain, id: id))
@@ -288,133 +296,163 @@ public struct MarkdownRenderer {
     return parser.render()
   }
 
-  // MARK: Line helpers
+  // MARK: Line helpers (bytes; all markup is ASCII)
 
-  /// Paragraph lines joined: leading spaces removed, a line ending in two spaces (or `\`) breaks.
-  static func paragraphText(_ lines: [Substring]) -> String {
-    var parts: [String] = []
-    for (k, line) in lines.enumerated() {
-      var l = line.drop { $0 == " " || $0 == "\t" }
-      let last = k == lines.count - 1
-      var hard = false
-      if l.hasSuffix("  ") {
-        hard = true
-      }
-      while let c = l.last, c == " " || c == "\t" { l.removeLast() }
-      if hard && !last { l += "\\" }
-      parts.append(String(l))
-    }
-    return parts.joined(separator: "\n")
+  static func escaped(_ l: Line) -> String {
+    var out: [UInt8] = []
+    SVG.escape(l, into: &out)
+    return String(decoding: out, as: UTF8.self)
   }
 
-  static func isBlank(_ l: Substring) -> Bool { l.allSatisfy { $0 == " " || $0 == "\t" } }
+  /// Lines joined with newlines, HTML-escaped.
+  static func escapedLines(_ lines: [Line]) -> String {
+    var out: [UInt8] = []
+    for (k, l) in lines.enumerated() {
+      if k > 0 { out.append(0x0A) }
+      SVG.escape(l, into: &out)
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Paragraph lines joined: leading spaces removed, a line ending in two spaces (or `\`) breaks.
+  static func paragraphText(_ lines: [Line]) -> String {
+    var out: [UInt8] = []
+    for (k, line) in lines.enumerated() {
+      var l = dropSpaces(line)
+      let hard = l.count >= 2 && l[l.endIndex - 1] == space && l[l.endIndex - 2] == space
+      while let c = l.last, c == space || c == tab { l = l.dropLast() }
+      if k > 0 { out.append(0x0A) }
+      out += l
+      if hard && k < lines.count - 1 { out.append(UInt8(ascii: "\\")) }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  static func dropSpaces(_ l: Line) -> Line { l.drop { $0 == space || $0 == tab } }
+
+  static func trimSpaces(_ l: Line) -> Line {
+    var s = dropSpaces(l)
+    while let c = s.last, c == space || c == tab { s = s.dropLast() }
+    return s
+  }
+
+  static func isBlank(_ l: Line) -> Bool { l.allSatisfy { $0 == space || $0 == tab } }
 
   /// Columns of leading whitespace (a tab advances to the next multiple of 4).
-  static func indentation(_ l: Substring) -> Int {
+  static func indentation(_ l: Line) -> Int {
     var col = 0
     for c in l {
-      if c == " " { col += 1 } else if c == "\t" { col += 4 - col % 4 } else { break }
+      if c == space { col += 1 } else if c == tab { col += 4 - col % 4 } else { break }
     }
     return col
   }
 
   /// The line without its first `n` columns of leading whitespace (fewer if it has fewer).
-  static func dropColumns(_ l: Substring, _ n: Int) -> Substring {
+  static func dropColumns(_ l: Line, _ n: Int) -> Line {
     var col = 0
     var idx = l.startIndex
     while idx < l.endIndex, col < n {
       let c = l[idx]
-      if c == " " { col += 1 } else if c == "\t" { col += 4 - col % 4 } else { break }
-      idx = l.index(after: idx)
+      if c == space { col += 1 } else if c == tab { col += 4 - col % 4 } else { break }
+      idx += 1
     }
     return l[idx...]
   }
 
-  static func fence(_ t: Substring) -> String? {
-    for c in ["`", "~"] {
-      let run = t.prefix { String($0) == c }.count
-      if run >= 3 {
-        if c == "`" && t.dropFirst(run).contains("`") { return nil }
-        return String(repeating: c, count: run)
-      }
-    }
-    return nil
+  /// The opening fence (its run of backticks or tildes), or nil.
+  static func fence(_ t: Line) -> Line? {
+    guard let c = t.first, c == UInt8(ascii: "`") || c == UInt8(ascii: "~") else { return nil }
+    let run = t.prefix { $0 == c }
+    guard run.count >= 3 else { return nil }
+    if c == UInt8(ascii: "`") && t.dropFirst(run.count).contains(c) { return nil }
+    return run
   }
 
-  static func atxHeading(_ t: Substring) -> (Int, Substring)? {
-    let hashes = t.prefix { $0 == "#" }.count
+  static func isClosingFence(_ t: Line, _ fence: Line) -> Bool {
+    guard let c = fence.first, t.count >= fence.count else { return false }
+    let run = t.prefix { $0 == c }.count
+    return run >= fence.count && t.dropFirst(run).allSatisfy { $0 == space || $0 == tab }
+  }
+
+  static func atxHeading(_ t: Line) -> (Int, Line)? {
+    let hashes = t.prefix { $0 == UInt8(ascii: "#") }.count
     guard hashes >= 1 && hashes <= 6 else { return nil }
     let rest = t.dropFirst(hashes)
-    guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
-    var content = rest.trimmedSpaces
+    guard rest.isEmpty || rest.first == space || rest.first == tab else { return nil }
+    var content = trimSpaces(rest)
     // Optional closing hashes (preceded by a space).
-    let closing = content.reversed().prefix { $0 == "#" }.count
+    var closing = 0
+    while closing < content.count, content[content.endIndex - 1 - closing] == UInt8(ascii: "#") { closing += 1 }
     if closing > 0 {
       let before = content.dropLast(closing)
-      if before.isEmpty || before.last == " " { content = before.trimmedSpaces }
+      if before.isEmpty || before.last == space { content = trimSpaces(before) }
     }
     return (hashes, content)
   }
 
-  static func setextLevel(_ t: Substring) -> Int? {
-    let body = t.trimmedSpaces
-    guard let c = body.first, c == "=" || c == "-", body.allSatisfy({ $0 == c }) else { return nil }
-    return c == "=" ? 1 : 2
+  static func setextLevel(_ t: Line) -> Int? {
+    let body = trimSpaces(t)
+    guard let c = body.first, c == UInt8(ascii: "=") || c == UInt8(ascii: "-"), body.allSatisfy({ $0 == c }) else {
+      return nil
+    }
+    return c == UInt8(ascii: "=") ? 1 : 2
   }
 
-  static func isThematicBreak(_ t: Substring) -> Bool {
-    guard let c = t.first, c == "-" || c == "*" || c == "_" else { return false }
+  static func isThematicBreak(_ t: Line) -> Bool {
+    guard let c = t.first, c == UInt8(ascii: "-") || c == UInt8(ascii: "*") || c == UInt8(ascii: "_") else {
+      return false
+    }
     var n = 0
     for x in t {
-      if x == c { n += 1 } else if x != " " && x != "\t" { return false }
+      if x == c { n += 1 } else if x != space && x != tab { return false }
     }
     return n >= 3
   }
 
   /// Lines that end a lazy list continuation or start a new block.
-  static func startsBlock(_ l: Substring) -> Bool {
-    let t = l.drop { $0 == " " }
-    return t.hasPrefix(">") || fence(t) != nil || atxHeading(t) != nil || isThematicBreak(t)
+  static func startsBlock(_ l: Line) -> Bool {
+    let t = l.drop { $0 == space }
+    return t.first == UInt8(ascii: ">") || fence(t) != nil || atxHeading(t) != nil || isThematicBreak(t)
   }
 
   struct ListMarker: Equatable {
     var ordered: Bool
     /// The bullet character, or `.`/`)` for ordered lists.
-    var bullet: Character
+    var bullet: UInt8
     var start: Int
     /// Column where the item's content starts.
     var contentColumn: Int
     /// The first line's content after the marker.
-    var content: Substring
+    var content: Line
   }
 
-  static func listMarker(_ line: Substring) -> ListMarker? {
+  static func listMarker(_ line: Line) -> ListMarker? {
     let indent = indentation(line)
     guard indent < 4 else { return nil }
-    let t = line.drop { $0 == " " || $0 == "\t" }
+    let t = dropSpaces(line)
     guard let c = t.first else { return nil }
     var width: Int
     var ordered = false
     var bullet = c
     var start = 1
-    if c == "-" || c == "*" || c == "+" {
+    if c == UInt8(ascii: "-") || c == UInt8(ascii: "*") || c == UInt8(ascii: "+") {
       width = 1
     } else {
-      let digits = t.prefix { $0.isASCII && $0.isNumber }
-      guard !digits.isEmpty, digits.count <= 9, let n = Int(digits) else { return nil }
+      let digits = t.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+      guard !digits.isEmpty, digits.count <= 9 else { return nil }
       let after = t.dropFirst(digits.count)
-      guard let d = after.first, d == "." || d == ")" else { return nil }
+      guard let d = after.first, d == UInt8(ascii: ".") || d == UInt8(ascii: ")") else { return nil }
       ordered = true
       bullet = d
-      start = n
+      start = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
       width = digits.count + 1
     }
     let rest = t.dropFirst(width)
     if rest.isEmpty {
       return ListMarker(ordered: ordered, bullet: bullet, start: start, contentColumn: indent + width + 1, content: rest)
     }
-    guard rest.first == " " || rest.first == "\t" else { return nil }
-    let spaces = rest.prefix { $0 == " " }.count
+    guard rest.first == space || rest.first == tab else { return nil }
+    let spaces = rest.prefix { $0 == space }.count
     let pad = spaces >= 1 && spaces <= 4 && spaces < rest.count ? spaces : 1
     return ListMarker(
       ordered: ordered, bullet: bullet, start: start, contentColumn: indent + width + pad,
@@ -422,16 +460,20 @@ public struct MarkdownRenderer {
   }
 
   /// Column alignments of a table delimiter row (`| :--- | :---: | ---: |`), or nil if it is not one.
-  static func delimiterRow(_ line: Substring) -> [String?]? {
-    let t = line.trimmedSpaces
-    guard t.contains("-"), t.allSatisfy({ "|-: \t".contains($0) }) else { return nil }
+  static func delimiterRow(_ line: Line) -> [String?]? {
+    let t = trimSpaces(line)
+    guard t.contains(UInt8(ascii: "-")),
+      t.allSatisfy({ $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || $0 == space || $0 == tab })
+    else { return nil }
     let parts = cells(t)
     guard !parts.isEmpty, parts.count <= 64 else { return nil }
     var aligns: [String?] = []
     for p in parts {
-      let c = p.trimmedSpaces
-      guard c.contains("-"), c.dropFirst().dropLast().allSatisfy({ $0 == "-" }) else { return nil }
-      switch (c.hasPrefix(":"), c.hasSuffix(":")) {
+      let c = trimSpaces(p)
+      guard c.contains(UInt8(ascii: "-")), c.dropFirst().dropLast().allSatisfy({ $0 == UInt8(ascii: "-") }) else {
+        return nil
+      }
+      switch (c.first == UInt8(ascii: ":"), c.last == UInt8(ascii: ":")) {
       case (true, true): aligns.append("center")
       case (true, false): aligns.append("left")
       case (false, true): aligns.append("right")
@@ -442,11 +484,11 @@ public struct MarkdownRenderer {
   }
 
   /// The cells of a table row: split at `|` (not `\|`, not inside a code span), outer pipes dropped.
-  static func cells(_ row: Substring) -> [Substring] {
-    var t = row.trimmedSpaces
-    if t.hasPrefix("|") { t = t.dropFirst() }
-    if t.hasSuffix("|") && !t.hasSuffix("\\|") { t = t.dropLast() }
-    var result: [Substring] = []
+  static func cells(_ row: Line) -> [Line] {
+    var t = trimSpaces(row)
+    if t.first == UInt8(ascii: "|") { t = t.dropFirst() }
+    if t.last == UInt8(ascii: "|") && !(t.count >= 2 && t[t.endIndex - 2] == UInt8(ascii: "\\")) { t = t.dropLast() }
+    var result: [Line] = []
     var start = t.startIndex
     var idx = t.startIndex
     var inCode = false
@@ -455,46 +497,55 @@ public struct MarkdownRenderer {
       let c = t[idx]
       if escaped {
         escaped = false
-      } else if c == "\\" {
+      } else if c == UInt8(ascii: "\\") {
         escaped = true
-      } else if c == "`" {
+      } else if c == UInt8(ascii: "`") {
         inCode.toggle()
-      } else if c == "|" && !inCode {
+      } else if c == UInt8(ascii: "|") && !inCode {
         result.append(t[start..<idx])
-        start = t.index(after: idx)
+        start = idx + 1
       }
-      idx = t.index(after: idx)
+      idx += 1
     }
     result.append(t[start...])
     return result
   }
 
-  /// An anchor id from heading text: lowercase letters, digits and `-`.
-  static func slug(_ text: Substring) -> String {
-    var s = ""
+  /// An anchor id from heading text: lowercase letters, digits and `-` (at most 64 letters).
+  static func slug(_ text: String) -> String {
+    var s = String.UnicodeScalarView()
     var dash = false
-    for ch in text.lowercased() {
-      if ch.isLetter || ch.isNumber {
-        if dash && !s.isEmpty { s += "-" }
-        s.append(ch)
+    var n = 0
+    for u in text.unicodeScalars {
+      if u.isASCII {
+        let b = UInt8(u.value)
+        if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) {
+          if dash && !s.isEmpty { s.append("-") }
+          s.append(Unicode.Scalar(b >= 0x41 && b <= 0x5A ? b + 32 : b))
+          dash = false
+          n += 1
+        } else if b == 0x20 || b == 0x2D || b == 0x5F {
+          dash = true
+        }
+      } else if u.properties.isAlphabetic || u.properties.numericType != nil {
+        if dash && !s.isEmpty { s.append("-") }
+        for l in u.properties.lowercaseMapping.unicodeScalars { s.append(l) }
         dash = false
-      } else if ch == " " || ch == "-" || ch == "_" {
-        dash = true
+        n += 1
       }
-      if s.count >= 64 { break }
+      if n >= 64 { break }
     }
-    let escaped = Markdown.escape(s)
-    return escaped.isEmpty ? "section" : escaped
+    return s.isEmpty ? "section" : String(s)
   }
 
   /// Text of our own rendered HTML without tags (entities kept).
   static func stripTags(_ html: String) -> String {
-    var out = ""
+    var out: [UInt8] = []
     var inTag = false
-    for c in html {
-      if c == "<" { inTag = true } else if c == ">" { inTag = false } else if !inTag { out.append(c) }
+    for c in html.utf8 {
+      if c == UInt8(ascii: "<") { inTag = true } else if c == UInt8(ascii: ">") { inTag = false } else if !inTag { out.append(c) }
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 }
 

@@ -10,7 +10,9 @@
 struct MarkdownInline {
   enum Kind {
     case text
-    case literal([UInt8])  // already escaped HTML
+    case escaped(UInt8)  // a backslash-escaped punctuation character
+    case backticks(Int)  // a run of backticks that opens no code span
+    case autolink(Int)  // index into `autolinks` (escaped HTML)
     case code(Int, Int)  // content byte range
     case open(image: Bool)
     case close
@@ -25,24 +27,32 @@ struct MarkdownInline {
     var alt: String
   }
 
+  /// Kept small: a megabyte of brackets is a million tokens.
   struct Token {
     var kind: Kind
-    var start: Int
-    var end: Int
-    var link: Link? = nil
-    // Emphasis bookkeeping (delimiter runs).
-    var count = 0
-    var canOpen = false
-    var canClose = false
-    var openTags: [String] = []
-    var closeTags: [String] = []
+    var start: Int32
+    var end: Int32
+    /// For a delimiter run: its index in `runs`.
+    var run: Int32 = -1
+  }
+
+  /// Emphasis bookkeeping of one `*`/`_` run (`prev`/`next` are token indices in the delimiter list).
+  struct Run {
+    var count: Int
+    var canOpen: Bool
+    var canClose: Bool
     var prev = -1
     var next = -1
+    var openTags: [String] = []
+    var closeTags: [String] = []
   }
 
   let s: [UInt8]
   let resolveImage: (String) -> MarkdownRenderer.Image
   var tokens: [Token] = []
+  var runsInfo: [Run] = []
+  var links: [Int: Link] = [:]
+  var autolinks: [String] = []
 
   init(_ text: String, resolveImage: @escaping (String) -> MarkdownRenderer.Image) {
     s = Array(text.utf8)
@@ -52,6 +62,12 @@ struct MarkdownInline {
   static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0C || c == 0x0B }
   static func isPunct(_ c: UInt8) -> Bool {
     (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E)
+  }
+
+  /// Bytes that can start inline markup.
+  static let markup: [Bool] = (0..<256).map { b in
+    [UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "<"), UInt8(ascii: "["), UInt8(ascii: "!"),
+     UInt8(ascii: "]"), UInt8(ascii: "*"), UInt8(ascii: "_")].contains(UInt8(b))
   }
 
   /// Lazily built "next index >= i whose byte satisfies p" tables.
@@ -79,6 +95,12 @@ struct MarkdownInline {
 
   mutating func render() -> String {
     guard !s.isEmpty else { return "" }
+    // Plain text (the common case for headings and table cells) needs no parsing.
+    if !s.contains(where: { MarkdownInline.markup[Int($0)] }) {
+      var out: [UInt8] = []
+      SVG.escape(s, into: &out)
+      return String(decoding: out, as: UTF8.self)
+    }
     let tables = Tables(s)
     // Backtick runs by length, for finding a code span's closer in amortized O(1).
     var runs: [Int: [Int]] = [:]
@@ -102,7 +124,7 @@ struct MarkdownInline {
     var textStart = 0
     var i = 0
     func flushText(_ me: inout MarkdownInline, upTo end: Int) {
-      if end > textStart { me.tokens.append(Token(kind: .text, start: textStart, end: end)) }
+      if end > textStart { me.tokens.append(Token(kind: .text, start: Int32(textStart), end: Int32(end))) }
     }
 
     while i < s.count {
@@ -113,16 +135,14 @@ struct MarkdownInline {
         let n = s[i + 1]
         if n == 0x0A {
           flushText(&self, upTo: i)
-          tokens.append(Token(kind: .hardBreak, start: i, end: i + 2))
+          tokens.append(Token(kind: .hardBreak, start: Int32(i), end: Int32(i + 2)))
           i += 2
           textStart = i
           continue
         }
         if MarkdownInline.isPunct(n) {
           flushText(&self, upTo: i)
-          var lit: [UInt8] = []
-          SVG.escape(CollectionOfOne(n), into: &lit)
-          tokens.append(Token(kind: .literal(lit), start: i, end: i + 2))
+          tokens.append(Token(kind: .escaped(n), start: Int32(i), end: Int32(i + 2)))
           i += 2
           textStart = i
           continue
@@ -140,10 +160,10 @@ struct MarkdownInline {
         }
         flushText(&self, upTo: i)
         if let close = found {
-          tokens.append(Token(kind: .code(e, close), start: i, end: close + len))
+          tokens.append(Token(kind: .code(e, close), start: Int32(i), end: Int32(close + len)))
           i = close + len
         } else {
-          tokens.append(Token(kind: .literal([UInt8](repeating: UInt8(ascii: "`"), count: len)), start: i, end: e))
+          tokens.append(Token(kind: .backticks(len), start: Int32(i), end: Int32(e)))
           i = e
         }
         textStart = i
@@ -156,7 +176,8 @@ struct MarkdownInline {
           if url.contains(":"), let safe = MarkdownURL.safe(url) {
             flushText(&self, upTo: i)
             let html = "<a href=\"\(Markdown.escape(safe))\">\(Markdown.escape(url))</a>"
-            tokens.append(Token(kind: .literal(Array(html.utf8)), start: i, end: gt + 1))
+            autolinks.append(html)
+            tokens.append(Token(kind: .autolink(autolinks.count - 1), start: Int32(i), end: Int32(gt + 1)))
             i = gt + 1
             textStart = i
             continue
@@ -167,14 +188,14 @@ struct MarkdownInline {
         if image && !(i + 1 < s.count && s[i + 1] == UInt8(ascii: "[")) { break }
         flushText(&self, upTo: i)
         let len = image ? 2 : 1
-        tokens.append(Token(kind: .open(image: image), start: i, end: i + len))
+        tokens.append(Token(kind: .open(image: image), start: Int32(i), end: Int32(i + len)))
         brackets.append((tokens.count - 1, linkEpoch))
         i += len
         textStart = i
         continue
       case UInt8(ascii: "]"):
         flushText(&self, upTo: i)
-        tokens.append(Token(kind: .close, start: i, end: i + 1))
+        tokens.append(Token(kind: .close, start: Int32(i), end: Int32(i + 1)))
         let closeIndex = tokens.count - 1
         i += 1
         textStart = i
@@ -198,9 +219,9 @@ struct MarkdownInline {
         guard p < s.count, s[p] == UInt8(ascii: ")") else { continue }
         var url = string(urlStart, urlEnd)
         if url.hasPrefix("<") && url.hasSuffix(">") && url.count >= 2 { url = String(url.dropFirst().dropLast()) }
-        let altStart = tokens[openToken].end
-        let altEnd = image ? min(tokens[closeIndex].start, altStart + 200) : altStart
-        tokens[openToken].link = Link(
+        let altStart = Int(tokens[openToken].end)
+        let altEnd = image ? min(Int(tokens[closeIndex].start), altStart + 200) : altStart
+        links[openToken] = Link(
           url: MarkdownURL.unescapeEntities(url), image: image, closeToken: closeIndex,
           alt: String(decoding: s[altStart..<altEnd], as: UTF8.self))
         // Emphasis inside the label is settled now; an image's label is plain alt text.
@@ -224,17 +245,12 @@ struct MarkdownInline {
         let pb = MarkdownInline.isPunct(before), pa = MarkdownInline.isPunct(after)
         let left = !sa && (!pa || sb || pb)
         let right = !sb && (!pb || sa || pa)
-        var t = Token(kind: .delim(c), start: i, end: e)
-        t.count = e - i
-        if c == UInt8(ascii: "*") {
-          t.canOpen = left
-          t.canClose = right
-        } else {
-          t.canOpen = left && (!right || pb)
-          t.canClose = right && (!left || pa)
-        }
-        tokens.append(t)
-        if t.canOpen || t.canClose { delims.append(tokens.count - 1) }
+        let star = c == UInt8(ascii: "*")
+        let r = Run(
+          count: e - i, canOpen: star ? left : left && (!right || pb), canClose: star ? right : right && (!left || pa))
+        runsInfo.append(r)
+        tokens.append(Token(kind: .delim(c), start: Int32(i), end: Int32(e), run: Int32(runsInfo.count - 1)))
+        if r.canOpen || r.canClose { delims.append(tokens.count - 1) }
         i = e
         textStart = i
         continue
@@ -251,15 +267,16 @@ struct MarkdownInline {
   /// Matches `*`/`_` openers and closers among `list` (token indices in order), recording tags.
   mutating func processEmphasis(_ list: [Int]) {
     guard list.count > 1 else { return }
+    func r(_ token: Int) -> Int { Int(tokens[token].run) }
     for (k, t) in list.enumerated() {
-      tokens[t].prev = k > 0 ? list[k - 1] : -1
-      tokens[t].next = k + 1 < list.count ? list[k + 1] : -1
+      runsInfo[r(t)].prev = k > 0 ? list[k - 1] : -1
+      runsInfo[r(t)].next = k + 1 < list.count ? list[k + 1] : -1
     }
     var floor: [UInt8: Int] = [:]  // per character: do not search at or below this token
     var closer = list[0]
     while closer != -1 {
-      let ct = tokens[closer]
-      guard ct.canClose, ct.count > 0, case .delim(let ch) = ct.kind else {
+      let ct = runsInfo[r(closer)]
+      guard ct.canClose, ct.count > 0, case .delim(let ch) = tokens[closer].kind else {
         closer = ct.next
         continue
       }
@@ -267,11 +284,12 @@ struct MarkdownInline {
       let bottom = floor[ch] ?? -1
       var found = -1
       while o != -1 && o > bottom {
-        if case .delim(let oc) = tokens[o].kind, oc == ch, tokens[o].canOpen, tokens[o].count > 0 {
+        let ot = runsInfo[r(o)]
+        if case .delim(let oc) = tokens[o].kind, oc == ch, ot.canOpen, ot.count > 0 {
           found = o
           break
         }
-        o = tokens[o].prev
+        o = ot.prev
       }
       if found == -1 {
         floor[ch] = ct.prev
@@ -279,18 +297,19 @@ struct MarkdownInline {
         closer = ct.next
         continue
       }
-      let use = tokens[found].count >= 2 && tokens[closer].count >= 2 ? 2 : 1
+      let (fo, cl) = (r(found), r(closer))
+      let use = runsInfo[fo].count >= 2 && runsInfo[cl].count >= 2 ? 2 : 1
       let tag = use == 2 ? "strong" : "em"
-      tokens[found].count -= use
-      tokens[closer].count -= use
-      tokens[found].openTags.append("<\(tag)>")
-      tokens[closer].closeTags.append("</\(tag)>")
+      runsInfo[fo].count -= use
+      runsInfo[cl].count -= use
+      runsInfo[fo].openTags.append("<\(tag)>")
+      runsInfo[cl].closeTags.append("</\(tag)>")
       // Delimiters between them can no longer match anything.
-      tokens[found].next = closer
-      tokens[closer].prev = found
-      if tokens[found].count == 0 { unlink(found) }
-      if tokens[closer].count == 0 {
-        let n = tokens[closer].next
+      runsInfo[fo].next = closer
+      runsInfo[cl].prev = found
+      if runsInfo[fo].count == 0 { unlink(found) }
+      if runsInfo[cl].count == 0 {
+        let n = runsInfo[cl].next
         unlink(closer)
         closer = n
       }
@@ -298,10 +317,9 @@ struct MarkdownInline {
   }
 
   mutating func unlink(_ t: Int) {
-    let p = tokens[t].prev
-    let n = tokens[t].next
-    if p != -1 { tokens[p].next = n }
-    if n != -1 { tokens[n].prev = p }
+    let info = runsInfo[Int(tokens[t].run)]
+    if info.prev != -1 { runsInfo[Int(tokens[info.prev].run)].next = info.next }
+    if info.next != -1 { runsInfo[Int(tokens[info.next].run)].prev = info.prev }
   }
 
   func emit() -> String {
@@ -318,9 +336,13 @@ struct MarkdownInline {
       }
       switch t.kind {
       case .text:
-        SVG.escape(s[t.start..<t.end], into: &out)
-      case .literal(let html):
-        out += html
+        SVG.escape(s[Int(t.start)..<Int(t.end)], into: &out)
+      case .escaped(let b):
+        SVG.escape(CollectionOfOne(b), into: &out)
+      case .backticks(let n):
+        out += [UInt8](repeating: UInt8(ascii: "`"), count: n)
+      case .autolink(let k):
+        out += Array(autolinks[k].utf8)
       case .code(let a, let b):
         var code = s[a..<b].map { $0 == 0x0A ? UInt8(0x20) : $0 }
         if code.count > 1, code.first == 0x20, code.last == 0x20, code.contains(where: { $0 != 0x20 }) {
@@ -334,7 +356,7 @@ struct MarkdownInline {
       case .close:
         out.append(UInt8(ascii: "]"))
       case .open(let image):
-        guard let link = t.link else {
+        guard let link = links[k] else {
           out += image ? [UInt8(ascii: "!"), UInt8(ascii: "[")] : [UInt8(ascii: "[")]
           break
         }
@@ -352,9 +374,10 @@ struct MarkdownInline {
           closeAt[link.closeToken] = "</span>"
         }
       case .delim(let ch):
-        for tag in t.closeTags { out += Array(tag.utf8) }
-        out += [UInt8](repeating: ch, count: t.count)
-        for tag in t.openTags.reversed() { out += Array(tag.utf8) }
+        let info = runsInfo[Int(t.run)]
+        for tag in info.closeTags { out += Array(tag.utf8) }
+        out += [UInt8](repeating: ch, count: info.count)
+        for tag in info.openTags.reversed() { out += Array(tag.utf8) }
       }
       k += 1
     }

@@ -195,7 +195,9 @@ import Testing
   }
 }
 
-/// Any 1 MB markdown cell renders in well under a second (the old renderer was quadratic on these).
+/// Any 1 MB markdown cell renders in about a second or less (the old renderer was quadratic on these: 100 KB
+/// of `>` did not finish in 120 s). The bound is 2.5 s so that a machine shared with other builds does not
+/// fail it; quadratic behaviour would take minutes. `MIDIGEN_MD_TIMES=1` prints each time.
 @Suite struct MarkdownLinearTimeTests {
   static let megabyte = 1 << 20
 
@@ -236,7 +238,7 @@ import Testing
       let start = DispatchTime.now().uptimeNanoseconds
       let html = Markdown.html(text)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-      #expect(seconds < 1.0, "\(name): \(seconds) s")
+      #expect(seconds < 2.5, "\(name): \(seconds) s")
       if ProcessInfo.processInfo.environment["MIDIGEN_MD_TIMES"] != nil { print("md \(name): \(seconds)") }
       #expect(html.utf8.count < 40 * Self.megabyte, "\(name): \(html.utf8.count) bytes")
     }
