@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Plot
 
@@ -14,16 +17,14 @@ enum PageDestination {
     guard ext == "html" || ext == "htm" else {
       throw Refusal(description: "refusing to write the page to '\(out)': the page's name must end in .html")
     }
-    let fm = FileManager.default
     if let notebookReal = FileEmbedder.realPath(notebook), let outReal = FileEmbedder.realPath(out),
       notebookReal == outReal
     {
       throw Refusal(description: "refusing to write the page over the notebook '\(notebook)'")
     }
-    var isLink = false
-    if let attributes = try? fm.attributesOfItem(atPath: out) {
-      isLink = attributes[.type] as? FileAttributeType == .typeSymbolicLink
-      guard !isLink, attributes[.type] as? FileAttributeType == .typeRegular else {
+    var st = stat()
+    if lstat(out, &st) == 0 {
+      guard (st.st_mode & S_IFMT) == S_IFREG else {
         throw Refusal(description: "refusing to write the page to '\(out)': it exists and is not a regular file")
       }
       guard let handle = FileHandle(forReadingAtPath: out) else {
