@@ -39,11 +39,11 @@ public struct PlayerMelody: Sendable, Equatable {
   }
 }
 
-/// The page's melody player: midigen's synthesizer (Sources/Sound/Synth.swift) in about 80 lines of
+/// The page's melody player: midigen's synthesizer (Sources/Sound/Synth.swift) in about 90 lines of
 /// JavaScript, rendering each melody's notes to 44.1 kHz 16-bit PCM in the page, sample for sample as
 /// `save(melody, "x.wav")` writes it, then playing it in an `<audio>` element (a `blob:` WAV).
 ///
-/// The page carries note lists, not PCM: a 45-second melody is ~3 KB instead of 4 MB. JavaScript's
+/// The page carries note lists, not PCM: a 45-second melody is ~8 KB instead of 4 MB. JavaScript's
 /// `Math.cos`/`Math.exp` may differ from the C library's in the last bit, so the per-pitch partial
 /// coefficients (2cos w, sin(-w), the decay per sample) are computed here in Swift with the same
 /// expressions as `Synth`, and the script uses only `+ - * /`, which IEEE 754 makes identical.
