@@ -1,205 +1,560 @@
-/// A small Markdown-to-HTML renderer for notebook text cells. Everything it outputs is HTML-escaped;
-/// raw HTML in the input is shown as text, never passed through.
+/// Markdown for notebook text cells, as people write it (CommonMark blocks and GitHub tables).
 ///
-/// Blocks: ATX headings (`#` … `######`), paragraphs (consecutive lines), fenced code blocks (```` ``` ````
-/// or `~~~`, optional language), bullet lists (`-`, `*`, `+`), ordered lists (`1.`), block quotes (`>`),
-/// thematic breaks (`---`, `***`, `___`). List items may continue on following indented lines; lists do not nest.
-/// Inline: code spans (`` `x` ``), links `[text](url)` (only http, https, mailto, `#…` and relative URLs;
-/// others render as text), `**strong**`/`__strong__`, `*emphasis*`/`_emphasis_`.
-public enum Markdown {
-  /// The HTML for `text` (a sequence of block elements separated by newlines).
-  public static func html(_ text: String) -> String {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+/// Blocks: ATX and setext headings (with `id` anchors), paragraphs with hard breaks, fenced (```` ``` ````,
+/// `~~~`) and indented code, block quotes, bullet and ordered lists (nested by indentation, tight or loose),
+/// thematic breaks and pipe tables with column alignment. Inline (see `MarkdownInline`): code spans,
+/// emphasis, links, images and `<https://…>` autolinks.
+///
+/// Safety: everything is HTML-escaped (raw HTML in the input is shown as text), link targets pass
+/// `MarkdownURL.safe`, and images come only from `resolveImage` (the page embeds local files as data URLs).
+/// Cost: linear in the input. Containers (quotes, list items) nest at most `maxDepth` deep, deeper
+/// markers are text; inline parsing is one pass plus a delimiter stack with O(1) removals.
+public struct MarkdownRenderer {
+  /// How an image source was resolved by the page.
+  public enum Image: Sendable, Equatable {
+    /// Embedded: the `data:` URL to use as the image's `src`.
+    case embedded(dataURL: String)
+    /// Not embedded, with the reason shown in its place.
+    case refused(reason: String)
+  }
+
+  public struct Heading: Sendable, Equatable {
+    public var level: Int
+    /// Plain text (HTML-escaped) for a table of contents.
+    public var text: String
+    public var id: String
+  }
+
+  public static let maxDepth = 16
+  public var resolveImage: (String) -> Image
+  /// Every heading rendered so far (across calls), in order.
+  public private(set) var headings: [Heading] = []
+  var usedIDs: Set<String>
+  var nextSuffix: [String: Int] = [:]
+
+  /// `reservedIDs` are element ids the page uses itself (heading anchors avoid them).
+  public init(
+    reservedIDs: Set<String> = [],
+    resolveImage: @escaping (String) -> Image = { _ in .refused(reason: "images are not embedded here") }
+  ) {
+    self.usedIDs = reservedIDs
+    self.resolveImage = resolveImage
+  }
+
+  /// The HTML for `text` (block elements separated by newlines).
+  public mutating func html(_ text: String) -> String {
+    let bytes = Array(text.utf8)
+    var lines: [Line] = []
+    var start = 0
+    for k in 0...bytes.count where k == bytes.count || bytes[k] == 0x0A {
+      var end = k
+      if end > start && bytes[end - 1] == 0x0D { end -= 1 }
+      lines.append(bytes[start..<end])
+      start = k + 1
     }
     var out: [String] = []
-    var i = 0
-    var paragraph: [String] = []
-    func flushParagraph() {
-      if !paragraph.isEmpty {
-        out.append("<p>" + inline(paragraph.map { $0.trimmed }.joined(separator: "\n")) + "</p>")
-        paragraph = []
-      }
+    blocks(lines[...], depth: 0, tight: false, into: &out)
+    return out.joined(separator: "\n")
+  }
+
+  typealias Line = ArraySlice<UInt8>
+  static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+
+  // MARK: Blocks
+
+  mutating func blocks(_ lines: ArraySlice<Line>, depth: Int, tight: Bool, into out: inout [String]) {
+    var i = lines.startIndex
+    var paragraph: [Line] = []
+    func flush(_ out: inout [String], _ me: inout MarkdownRenderer) {
+      guard !paragraph.isEmpty else { return }
+      let body = me.inline(MarkdownRenderer.paragraphText(paragraph))
+      out.append(tight ? body : "<p>" + body + "</p>")
+      paragraph = []
     }
-    while i < lines.count {
+    while i < lines.endIndex {
       let line = lines[i]
-      let t = line.trimmed
+      let indent = MarkdownRenderer.indentation(line)
+      let t = MarkdownRenderer.dropSpaces(line)
       if t.isEmpty {
-        flushParagraph()
+        flush(&out, &self)
         i += 1
-      } else if let fence = fenceMarker(t) {
-        flushParagraph()
-        let lang = String(t.dropFirst(fence.count)).trimmed
-        var code: [String] = []
-        i += 1
-        while i < lines.count && !lines[i].trimmed.hasPrefix(fence) {
-          code.append(lines[i])
-          i += 1
-        }
-        i += 1  // closing fence (or end of text)
-        let cls =
-          lang.isEmpty ? "" : " class=\"language-\(escape(lang.split(separator: " ")[0].description))\""
-        out.append("<pre><code\(cls)>" + escape(code.joined(separator: "\n")) + "</code></pre>")
-      } else if let (level, content) = heading(t) {
-        flushParagraph()
-        out.append("<h\(level)>" + inline(content) + "</h\(level)>")
-        i += 1
-      } else if isThematicBreak(t) {
-        flushParagraph()
-        out.append("<hr>")
-        i += 1
-      } else if t.hasPrefix(">") {
-        flushParagraph()
-        var quote: [String] = []
-        while i < lines.count && lines[i].trimmed.hasPrefix(">") {
-          var q = Substring(lines[i].trimmed.dropFirst())
-          if q.hasPrefix(" ") { q = q.dropFirst() }
-          quote.append(String(q))
-          i += 1
-        }
-        out.append("<blockquote>\n" + html(quote.joined(separator: "\n")) + "\n</blockquote>")
-      } else if let first = listItem(t) {
-        flushParagraph()
-        let tag = first.ordered ? "ol" : "ul"
-        var items: [String] = []
-        while i < lines.count {
-          let lt = lines[i].trimmed
-          if let item = listItem(lt), item.ordered == first.ordered {
-            items.append(item.text)
-          } else if !lt.isEmpty && lines[i].hasPrefix(" ") && !items.isEmpty {
-            items[items.count - 1] += "\n" + lt  // continuation line
+        continue
+      }
+      // Indented code (not inside a paragraph).
+      if indent >= 4 && paragraph.isEmpty {
+        var code: [Line] = []
+        while i < lines.endIndex {
+          let l = lines[i]
+          if MarkdownRenderer.isBlank(l) {
+            code.append([])
+          } else if MarkdownRenderer.indentation(l) >= 4 {
+            code.append(MarkdownRenderer.dropColumns(l, 4))
           } else {
             break
           }
           i += 1
         }
-        out.append(
-          "<\(tag)>\n" + items.map { "<li>" + inline($0) + "</li>" }.joined(separator: "\n") + "\n</\(tag)>")
-      } else {
+        while code.last?.isEmpty == true { code.removeLast() }
+        out.append("<pre><code>" + MarkdownRenderer.escapedLines(code) + "</code></pre>")
+        continue
+      }
+      guard indent < 4 else {
         paragraph.append(line)
         i += 1
-      }
-    }
-    flushParagraph()
-    return out.joined(separator: "\n")
-  }
-
-  static func fenceMarker(_ t: String) -> String? {
-    if t.hasPrefix("```") { return "```" }
-    if t.hasPrefix("~~~") { return "~~~" }
-    return nil
-  }
-
-  static func heading(_ t: String) -> (Int, String)? {
-    let hashes = t.prefix { $0 == "#" }.count
-    guard hashes >= 1 && hashes <= 6 else { return nil }
-    let rest = t.dropFirst(hashes)
-    guard rest.isEmpty || rest.hasPrefix(" ") else { return nil }
-    var content = rest.trimmed
-    // Optional closing hashes.
-    while content.hasSuffix("#") { content.removeLast() }
-    return (hashes, content.trimmed)
-  }
-
-  static func isThematicBreak(_ t: String) -> Bool {
-    let compact = t.filter { $0 != " " }
-    guard compact.count >= 3, let c = compact.first, "-*_".contains(c) else { return false }
-    return compact.allSatisfy { $0 == c }
-  }
-
-  static func listItem(_ t: String) -> (ordered: Bool, text: String)? {
-    if let c = t.first, "-*+".contains(c), t.dropFirst().hasPrefix(" ") {
-      return (false, String(t.dropFirst(2)).trimmed)
-    }
-    let digits = t.prefix { $0.isASCII && $0.isNumber }
-    if !digits.isEmpty && digits.count <= 9 {
-      let rest = t.dropFirst(digits.count)
-      if rest.hasPrefix(". ") || rest.hasPrefix(") ") { return (true, String(rest.dropFirst(2)).trimmed) }
-    }
-    return nil
-  }
-
-  /// Inline markup of one block's text. Each step consumes at least one character.
-  static func inline(_ s: String) -> String {
-    let chars = Array(s)
-    var out = ""
-    var i = 0
-    /// Index of the next occurrence of `marker` at or after `from` (nil if none).
-    func find(_ marker: [Character], from: Int) -> Int? {
-      var j = from
-      while j + marker.count <= chars.count {
-        if Array(chars[j..<j + marker.count]) == marker { return j }
-        j += 1
-      }
-      return nil
-    }
-    while i < chars.count {
-      let c = chars[i]
-      if c == "\\", i + 1 < chars.count, "\\`*_[]()#+-.!>".contains(chars[i + 1]) {
-        out += escape(String(chars[i + 1]))
-        i += 2
         continue
       }
-      if c == "`" {
-        let run = chars[i...].prefix { $0 == "`" }.count
-        let marker = [Character](repeating: "`", count: run)
-        if let end = find(marker, from: i + run) {
-          var code = String(chars[(i + run)..<end])
-          if code.hasPrefix(" ") && code.hasSuffix(" ") && code.count > 1 {
-            code = String(code.dropFirst().dropLast())
+      let first = t[t.startIndex]
+      if let fence = MarkdownRenderer.fence(t) {
+        flush(&out, &self)
+        let info = MarkdownRenderer.trimSpaces(t.dropFirst(fence.count))
+        var code: [Line] = []
+        i += 1
+        while i < lines.endIndex {
+          let l = lines[i]
+          if MarkdownRenderer.indentation(l) < 4, MarkdownRenderer.isClosingFence(MarkdownRenderer.dropSpaces(l), fence) {
+            break
           }
-          out += "<code>" + escape(code) + "</code>"
-          i = end + run
+          code.append(MarkdownRenderer.dropColumns(l, indent))
+          i += 1
+        }
+        i += 1  // closing fence (or end of text)
+        let lang = info.prefix { $0 != MarkdownRenderer.space && $0 != MarkdownRenderer.tab }
+        let cls = lang.isEmpty ? "" : " class=\"language-\(MarkdownRenderer.escaped(lang))\""
+        out.append("<pre><code\(cls)>" + MarkdownRenderer.escapedLines(code) + "</code></pre>")
+        continue
+      }
+      if first == UInt8(ascii: "#"), let (level, content) = MarkdownRenderer.atxHeading(t) {
+        flush(&out, &self)
+        out.append(heading(level, String(decoding: content, as: UTF8.self)))
+        i += 1
+        continue
+      }
+      if !paragraph.isEmpty, first == UInt8(ascii: "=") || first == UInt8(ascii: "-"),
+        let level = MarkdownRenderer.setextLevel(t)
+      {
+        let content = MarkdownRenderer.paragraphText(paragraph)
+        paragraph = []
+        out.append(heading(level, content))
+        i += 1
+        continue
+      }
+      if MarkdownRenderer.isThematicBreak(t) {
+        flush(&out, &self)
+        out.append("<hr>")
+        i += 1
+        continue
+      }
+      if first == UInt8(ascii: ">") {
+        flush(&out, &self)
+        var quoted: [Line] = []
+        while i < lines.endIndex {
+          let l = lines[i]
+          let lt = MarkdownRenderer.dropSpaces(l)
+          guard MarkdownRenderer.indentation(l) < 4, lt.first == UInt8(ascii: ">") else { break }
+          var q = lt.dropFirst()
+          if q.first == MarkdownRenderer.space { q = q.dropFirst() }
+          quoted.append(q)
+          i += 1
+        }
+        if depth + 1 >= MarkdownRenderer.maxDepth {
+          out.append("<blockquote>\n<p>" + MarkdownRenderer.escapedLines(quoted) + "</p>\n</blockquote>")
         } else {
-          out += escape(String(marker))
-          i += run
+          var inner: [String] = []
+          blocks(quoted[...], depth: depth + 1, tight: false, into: &inner)
+          out.append("<blockquote>\n" + inner.joined(separator: "\n") + "\n</blockquote>")
         }
         continue
       }
-      if c == "[", let close = find(["]"], from: i + 1), close + 1 < chars.count, chars[close + 1] == "(",
-        let paren = find([")"], from: close + 2)
+      if let marker = MarkdownRenderer.listMarker(line),
+        paragraph.isEmpty || (!marker.content.isEmpty && (!marker.ordered || marker.start == 1))
       {
-        let label = String(chars[(i + 1)..<close])
-        let url = String(chars[(close + 2)..<paren]).trimmed
-        if isSafeURL(url) {
-          out += "<a href=\"" + escape(url) + "\">" + inline(label) + "</a>"
-          i = paren + 1
-          continue
-        }
+        flush(&out, &self)
+        i = list(lines, from: i, first: marker, depth: depth, into: &out)
+        continue
       }
-      if c == "*" || c == "_" {
-        let double = i + 1 < chars.count && chars[i + 1] == c
-        let marker: [Character] = double ? [c, c] : [c]
-        let leftOK = c == "*" || i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber)
-        let opensWord = i + marker.count < chars.count && chars[i + marker.count] != " "
-        if leftOK && opensWord, let end = find(marker, from: i + marker.count + 1),
-          chars[end - 1] != " ",
-          c == "*" || end + marker.count >= chars.count
-            || !(chars[end + marker.count].isLetter || chars[end + marker.count].isNumber)
-        {
-          let tag = double ? "strong" : "em"
-          out += "<\(tag)>" + inline(String(chars[(i + marker.count)..<end])) + "</\(tag)>"
-          i = end + marker.count
-          continue
-        }
+      if paragraph.isEmpty, i + 1 < lines.endIndex, t.contains(UInt8(ascii: "|")),
+        let aligns = MarkdownRenderer.delimiterRow(lines[i + 1]),
+        MarkdownRenderer.cells(t).count == aligns.count
+      {
+        i = table(lines, from: i, aligns: aligns, into: &out)
+        continue
       }
-      out += escape(String(c))
+      paragraph.append(line)
       i += 1
     }
-    return out
+    flush(&out, &self)
   }
 
-  /// Links allowed in exported pages: web and mail links, fragments and relative paths (no `javascript:`).
-  static func isSafeURL(_ url: String) -> Bool {
-    let lower = url.lowercased()
-    if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:")
-      || lower.hasPrefix("#")
-    {
-      return true
+  /// Renders the list starting at `from`; returns the index of the first line after it.
+  mutating func list(
+    _ lines: ArraySlice<Line>, from start: Int, first: ListMarker, depth: Int, into out: inout [String]
+  ) -> Int {
+    var items: [[Line]] = []
+    var i = start
+    var loose = false
+    var marker = first
+    while i < lines.endIndex {
+      // One item: its first line's content, then lines indented to its content column, blank lines,
+      // and lazy paragraph continuations.
+      var item: [Line] = [marker.content]
+      i += 1
+      var lastBlank = false
+      while i < lines.endIndex {
+        let l = lines[i]
+        if MarkdownRenderer.isBlank(l) {
+          item.append([])
+          lastBlank = true
+          i += 1
+          continue
+        }
+        let ind = MarkdownRenderer.indentation(l)
+        if ind >= marker.contentColumn {
+          item.append(MarkdownRenderer.dropColumns(l, marker.contentColumn))
+        } else if !lastBlank, MarkdownRenderer.listMarker(l) == nil, !MarkdownRenderer.startsBlock(l),
+          !(item.last?.isEmpty ?? true)
+        {
+          item.append(MarkdownRenderer.dropSpaces(l))  // lazy continuation
+        } else {
+          break
+        }
+        lastBlank = false
+        i += 1
+      }
+      // Trailing blank lines belong between items (they make the list loose if another item follows).
+      var trailingBlanks = 0
+      while item.count > 1, item.last?.isEmpty == true {
+        item.removeLast()
+        trailingBlanks += 1
+      }
+      if item.dropFirst().contains(where: { $0.isEmpty }) { loose = true }
+      items.append(item)
+      guard i < lines.endIndex, let next = MarkdownRenderer.listMarker(lines[i]),
+        next.ordered == first.ordered, next.bullet == first.bullet
+      else {
+        i -= trailingBlanks
+        break
+      }
+      if trailingBlanks > 0 { loose = true }
+      marker = next
     }
-    // Relative: no scheme before the first '/', '?' or '#'.
-    let head = lower.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-    return !head.contains(":") && !url.contains(" ")
+    let tag = first.ordered ? "ol" : "ul"
+    var html = "<\(tag)" + (first.ordered && first.start != 1 ? " start=\"\(first.start)\"" : "") + ">"
+    for item in items {
+      if depth + 1 >= MarkdownRenderer.maxDepth {
+        html += "\n<li>" + MarkdownRenderer.escapedLines(item) + "</li>"
+        continue
+      }
+      var inner: [String] = []
+      blocks(item[...], depth: depth + 1, tight: !loose, into: &inner)
+      html += "\n<li>" + inner.joined(separator: "\n") + "</li>"
+    }
+    out.append(html + "\n</\(tag)>")
+    return i
+  }
+
+  /// Renders a pipe table whose header is line `from`; returns the index after its last row.
+  mutating func table(
+    _ lines: ArraySlice<Line>, from start: Int, aligns: [String?], into out: inout [String]
+  ) -> Int {
+    func row(_ cells: [Line], _ tag: String) -> String {
+      var s = "<tr>"
+      for (k, c) in cells.prefix(aligns.count).enumerated() {
+        let cls = aligns[k].map { " class=\"align-\($0)\"" } ?? ""
+        s += "<\(tag)\(cls)>" + inline(String(decoding: MarkdownRenderer.trimSpaces(c), as: UTF8.self)) + "</\(tag)>"
+      }
+      return s + "</tr>"
+    }
+    var html = "<div class=\"table\"><table>\n<thead>\n"
+      + row(MarkdownRenderer.cells(lines[start]), "th") + "\n</thead>\n<tbody>"
+    var i = start + 2
+    while i < lines.endIndex, !MarkdownRenderer.isBlank(lines[i]), lines[i].contains(UInt8(ascii: "|")) {
+      html += "\n" + row(MarkdownRenderer.cells(lines[i]), "td")
+      i += 1
+    }
+    out.append(html + "\n</tbody>\n</table></div>")
+    return i
+  }
+
+  mutating func heading(_ level: Int, _ content: String) -> String {
+    let body = inline(content)
+    let plain = MarkdownRenderer.stripTags(body)
+    let id = uniqueID(MarkdownRenderer.slug(content))
+    headings.append(Heading(level: level, text: plain, id: id))
+    return "<h\(level) id=\"\(id)\">" + body + " <a class=\"anchor\" href=\"#\(id)\" aria-label=\"link to this section\">#</a></h\(level)>"
+  }
+
+  mutating func uniqueID(_ base: String) -> String {
+    if usedIDs.insert(base).inserted { return base }
+    var n = nextSuffix[base, default: 2]
+    while !usedIDs.insert("\(base)-\(n)").inserted { n += 1 }
+    nextSuffix[base] = n + 1
+    return "\(base)-\(n)"
+  }
+
+  mutating func inline(_ text: String) -> String {
+    var parser = MarkdownInline(text, resolveImage: resolveImage)
+    return parser.render()
+  }
+
+  // MARK: Line helpers (bytes; all markup is ASCII)
+
+  static func escaped(_ l: Line) -> String {
+    var out: [UInt8] = []
+    SVG.escape(l, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Lines joined with newlines, HTML-escaped.
+  static func escapedLines(_ lines: [Line]) -> String {
+    var out: [UInt8] = []
+    for (k, l) in lines.enumerated() {
+      if k > 0 { out.append(0x0A) }
+      SVG.escape(l, into: &out)
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Paragraph lines joined: leading spaces removed, a line ending in two spaces (or `\`) breaks.
+  static func paragraphText(_ lines: [Line]) -> String {
+    var out: [UInt8] = []
+    for (k, line) in lines.enumerated() {
+      var l = dropSpaces(line)
+      let hard = l.count >= 2 && l[l.endIndex - 1] == space && l[l.endIndex - 2] == space
+      while let c = l.last, c == space || c == tab { l = l.dropLast() }
+      if k > 0 { out.append(0x0A) }
+      out += l
+      if hard && k < lines.count - 1 { out.append(UInt8(ascii: "\\")) }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  static func dropSpaces(_ l: Line) -> Line { l.drop { $0 == space || $0 == tab } }
+
+  static func trimSpaces(_ l: Line) -> Line {
+    var s = dropSpaces(l)
+    while let c = s.last, c == space || c == tab { s = s.dropLast() }
+    return s
+  }
+
+  static func isBlank(_ l: Line) -> Bool { l.allSatisfy { $0 == space || $0 == tab } }
+
+  /// Columns of leading whitespace (a tab advances to the next multiple of 4).
+  static func indentation(_ l: Line) -> Int {
+    var col = 0
+    for c in l {
+      if c == space { col += 1 } else if c == tab { col += 4 - col % 4 } else { break }
+    }
+    return col
+  }
+
+  /// The line without its first `n` columns of leading whitespace (fewer if it has fewer).
+  static func dropColumns(_ l: Line, _ n: Int) -> Line {
+    var col = 0
+    var idx = l.startIndex
+    while idx < l.endIndex, col < n {
+      let c = l[idx]
+      if c == space { col += 1 } else if c == tab { col += 4 - col % 4 } else { break }
+      idx += 1
+    }
+    return l[idx...]
+  }
+
+  /// The opening fence (its run of backticks or tildes), or nil.
+  static func fence(_ t: Line) -> Line? {
+    guard let c = t.first, c == UInt8(ascii: "`") || c == UInt8(ascii: "~") else { return nil }
+    let run = t.prefix { $0 == c }
+    guard run.count >= 3 else { return nil }
+    if c == UInt8(ascii: "`") && t.dropFirst(run.count).contains(c) { return nil }
+    return run
+  }
+
+  static func isClosingFence(_ t: Line, _ fence: Line) -> Bool {
+    guard let c = fence.first, t.count >= fence.count else { return false }
+    let run = t.prefix { $0 == c }.count
+    return run >= fence.count && t.dropFirst(run).allSatisfy { $0 == space || $0 == tab }
+  }
+
+  static func atxHeading(_ t: Line) -> (Int, Line)? {
+    let hashes = t.prefix { $0 == UInt8(ascii: "#") }.count
+    guard hashes >= 1 && hashes <= 6 else { return nil }
+    let rest = t.dropFirst(hashes)
+    guard rest.isEmpty || rest.first == space || rest.first == tab else { return nil }
+    var content = trimSpaces(rest)
+    // Optional closing hashes (preceded by a space).
+    var closing = 0
+    while closing < content.count, content[content.endIndex - 1 - closing] == UInt8(ascii: "#") { closing += 1 }
+    if closing > 0 {
+      let before = content.dropLast(closing)
+      if before.isEmpty || before.last == space { content = trimSpaces(before) }
+    }
+    return (hashes, content)
+  }
+
+  static func setextLevel(_ t: Line) -> Int? {
+    let body = trimSpaces(t)
+    guard let c = body.first, c == UInt8(ascii: "=") || c == UInt8(ascii: "-"), body.allSatisfy({ $0 == c }) else {
+      return nil
+    }
+    return c == UInt8(ascii: "=") ? 1 : 2
+  }
+
+  static func isThematicBreak(_ t: Line) -> Bool {
+    guard let c = t.first, c == UInt8(ascii: "-") || c == UInt8(ascii: "*") || c == UInt8(ascii: "_") else {
+      return false
+    }
+    var n = 0
+    for x in t {
+      if x == c { n += 1 } else if x != space && x != tab { return false }
+    }
+    return n >= 3
+  }
+
+  /// Lines that end a lazy list continuation or start a new block.
+  static func startsBlock(_ l: Line) -> Bool {
+    let t = l.drop { $0 == space }
+    return t.first == UInt8(ascii: ">") || fence(t) != nil || atxHeading(t) != nil || isThematicBreak(t)
+  }
+
+  struct ListMarker: Equatable {
+    var ordered: Bool
+    /// The bullet character, or `.`/`)` for ordered lists.
+    var bullet: UInt8
+    var start: Int
+    /// Column where the item's content starts.
+    var contentColumn: Int
+    /// The first line's content after the marker.
+    var content: Line
+  }
+
+  static func listMarker(_ line: Line) -> ListMarker? {
+    let indent = indentation(line)
+    guard indent < 4 else { return nil }
+    let t = dropSpaces(line)
+    guard let c = t.first else { return nil }
+    var width: Int
+    var ordered = false
+    var bullet = c
+    var start = 1
+    if c == UInt8(ascii: "-") || c == UInt8(ascii: "*") || c == UInt8(ascii: "+") {
+      width = 1
+    } else {
+      let digits = t.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+      guard !digits.isEmpty, digits.count <= 9 else { return nil }
+      let after = t.dropFirst(digits.count)
+      guard let d = after.first, d == UInt8(ascii: ".") || d == UInt8(ascii: ")") else { return nil }
+      ordered = true
+      bullet = d
+      start = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+      width = digits.count + 1
+    }
+    let rest = t.dropFirst(width)
+    if rest.isEmpty {
+      return ListMarker(ordered: ordered, bullet: bullet, start: start, contentColumn: indent + width + 1, content: rest)
+    }
+    guard rest.first == space || rest.first == tab else { return nil }
+    let spaces = rest.prefix { $0 == space }.count
+    let pad = spaces >= 1 && spaces <= 4 && spaces < rest.count ? spaces : 1
+    return ListMarker(
+      ordered: ordered, bullet: bullet, start: start, contentColumn: indent + width + pad,
+      content: rest.dropFirst(pad))
+  }
+
+  /// Column alignments of a table delimiter row (`| :--- | :---: | ---: |`), or nil if it is not one.
+  static func delimiterRow(_ line: Line) -> [String?]? {
+    let t = trimSpaces(line)
+    guard t.contains(UInt8(ascii: "-")),
+      t.allSatisfy({ $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || $0 == space || $0 == tab })
+    else { return nil }
+    let parts = cells(t)
+    guard !parts.isEmpty, parts.count <= 64 else { return nil }
+    var aligns: [String?] = []
+    for p in parts {
+      let c = trimSpaces(p)
+      guard c.contains(UInt8(ascii: "-")), c.dropFirst().dropLast().allSatisfy({ $0 == UInt8(ascii: "-") }) else {
+        return nil
+      }
+      switch (c.first == UInt8(ascii: ":"), c.last == UInt8(ascii: ":")) {
+      case (true, true): aligns.append("center")
+      case (true, false): aligns.append("left")
+      case (false, true): aligns.append("right")
+      default: aligns.append(nil)
+      }
+    }
+    return aligns
+  }
+
+  /// The cells of a table row: split at `|` (not `\|`, not inside a code span), outer pipes dropped.
+  static func cells(_ row: Line) -> [Line] {
+    var t = trimSpaces(row)
+    if t.first == UInt8(ascii: "|") { t = t.dropFirst() }
+    if t.last == UInt8(ascii: "|") && !(t.count >= 2 && t[t.endIndex - 2] == UInt8(ascii: "\\")) { t = t.dropLast() }
+    var result: [Line] = []
+    var start = t.startIndex
+    var idx = t.startIndex
+    var inCode = false
+    var escaped = false
+    while idx < t.endIndex {
+      let c = t[idx]
+      if escaped {
+        escaped = false
+      } else if c == UInt8(ascii: "\\") {
+        escaped = true
+      } else if c == UInt8(ascii: "`") {
+        inCode.toggle()
+      } else if c == UInt8(ascii: "|") && !inCode {
+        result.append(t[start..<idx])
+        start = idx + 1
+      }
+      idx += 1
+    }
+    result.append(t[start...])
+    return result
+  }
+
+  /// An anchor id from heading text: lowercase letters, digits and `-` (at most 64 letters).
+  static func slug(_ text: String) -> String {
+    var s = String.UnicodeScalarView()
+    var dash = false
+    var n = 0
+    for u in text.unicodeScalars {
+      if u.isASCII {
+        let b = UInt8(u.value)
+        if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) {
+          if dash && !s.isEmpty { s.append("-") }
+          s.append(Unicode.Scalar(b >= 0x41 && b <= 0x5A ? b + 32 : b))
+          dash = false
+          n += 1
+        } else if b == 0x20 || b == 0x2D || b == 0x5F {
+          dash = true
+        }
+      } else if u.properties.isAlphabetic || u.properties.numericType != nil {
+        if dash && !s.isEmpty { s.append("-") }
+        for l in u.properties.lowercaseMapping.unicodeScalars { s.append(l) }
+        dash = false
+        n += 1
+      }
+      if n >= 64 { break }
+    }
+    return s.isEmpty ? "section" : String(s)
+  }
+
+  /// Text of our own rendered HTML without tags (entities kept).
+  static func stripTags(_ html: String) -> String {
+    var out: [UInt8] = []
+    var inTag = false
+    for c in html.utf8 {
+      if c == UInt8(ascii: "<") { inTag = true } else if c == UInt8(ascii: ">") { inTag = false } else if !inTag { out.append(c) }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}
+
+/// Stateless entry points.
+public enum Markdown {
+  /// The HTML for `text`, with images refused (see `MarkdownRenderer` for the page's renderer).
+  public static func html(_ text: String) -> String {
+    var r = MarkdownRenderer()
+    return r.html(text)
   }
 
   /// HTML-escapes text (`&`, `<`, `>`, `"`, `'`).
@@ -208,10 +563,12 @@ public enum Markdown {
 
 extension StringProtocol {
   /// The text without leading and trailing spaces and tabs.
-  var trimmed: String {
-    var s = Substring(self)
-    while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
-    while let c = s.last, c == " " || c == "\t" { s.removeLast() }
-    return String(s)
+  var trimmed: String { String(trimmedSpaces) }
+
+  var trimmedSpaces: SubSequence {
+    var s = self[...]
+    while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
+    while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
+    return s
   }
 }

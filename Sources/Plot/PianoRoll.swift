@@ -172,14 +172,17 @@ public enum PianoRoll {
           extra: "font-size=\"\(SVG.n(size))\"")
       }
     }
-    // Bar lines and labels, thinned to at most ~12 labels.
+    // A line at every bar (up to 200 bars), labels thinned to at most ~12 (Double arithmetic: any finite length).
     let bars = ((t1 - t0) / 4).rounded(.up)
     let every = max(1, (bars / 12).rounded(.up))
-    for b in 0...Int(min(bars / every, 13)) {
-      let q = t0 + Double(b) * every * 4
+    let stepBars = bars <= 200 ? 1 : every
+    for k in 0...Int(min(bars / stepBars, 250)) {
+      let b = Double(k) * stepBars
+      let q = t0 + b * 4
       if q > t1 + 1e-9 { break }
-      out += SVG.line(f.x(q), f.top, f.x(q), f.bottom + 5, stroke: "#cccccc")
-      out += SVG.text(NumberFormat.short(q), x: f.x(q), y: f.bottom + 18, anchor: "middle")
+      let labelled = b.truncatingRemainder(dividingBy: every) == 0
+      out += SVG.line(f.x(q), f.top, f.x(q), f.bottom + (labelled ? 5 : 0), stroke: labelled ? "#bbbbbb" : "#dddddd")
+      if labelled { out += SVG.text(NumberFormat.short(q), x: f.x(q), y: f.bottom + 18, anchor: "middle") }
     }
     out += f.decorations(title: chart.title, xLabel: chart.xLabel, yLabel: "", height: height)
     for n in notes.sorted(by: { ($0.start, $0.pitch) < ($1.start, $1.pitch) }) {

@@ -5,26 +5,37 @@ enum SVG {
 
   static func color(_ i: Int) -> String { palette[i % palette.count] }
 
-  /// Escapes text for XML content and attribute values.
+  /// Escapes text for XML content and attribute values (`&`, `<`, `>`, `"`, `'`; ASCII controls other
+  /// than tab, newline and carriage return, which XML 1.0 forbids, become spaces). One pass over UTF-8.
   static func escape(_ s: String) -> String {
-    var out = ""
-    for ch in s {
-      switch ch {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default:
-        // Control characters are not allowed in XML 1.0.
-        if let a = ch.asciiValue, a < 0x20, a != 0x09, a != 0x0A, a != 0x0D {
-          out += " "
-        } else {
-          out.append(ch)
-        }
+    var needs = false
+    for b in s.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 || b < 0x20 {
+      if b >= 0x20 || (b != 0x09 && b != 0x0A && b != 0x0D) {
+        needs = true
+        break
       }
     }
-    return out
+    guard needs else { return s }
+    var out: [UInt8] = []
+    out.reserveCapacity(s.utf8.count + 16)
+    escape(s.utf8, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends the escaped bytes of `bytes` to `out`.
+  static func escape<C: Collection>(_ bytes: C, into out: inout [UInt8]) where C.Element == UInt8 {
+    for b in bytes {
+      switch b {
+      case 0x26: out += [0x26, 0x61, 0x6D, 0x70, 0x3B]  // &amp;
+      case 0x3C: out += [0x26, 0x6C, 0x74, 0x3B]  // &lt;
+      case 0x3E: out += [0x26, 0x67, 0x74, 0x3B]  // &gt;
+      case 0x22: out += [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B]  // &quot;
+      case 0x27: out += [0x26, 0x23, 0x33, 0x39, 0x3B]  // &#39;
+      case 0x09, 0x0A, 0x0D: out.append(b)
+      case 0..<0x20: out.append(0x20)
+      default: out.append(b)
+      }
+    }
   }
 
   /// A coordinate with one decimal.

@@ -234,6 +234,7 @@ public final class NotebookRunner {
     var r = CellReport(index: i, number: doc.codeNumber(ofCell: i) ?? 0, title: doc.cells[i].title, error: error,
                        seconds: seconds, output: text)
     r.interrupted = error != nil && environment.isCancelled()
+    if options.write { _ = OutputArtifacts.record(interp.shown, cell: i, in: doc, notebook: path) }
     return r
   }
 

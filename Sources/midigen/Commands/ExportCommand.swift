@@ -2,17 +2,18 @@ import Files
 import Foundation
 import Notebook
 import Plot
-import Sound
 
-/// `midigen export NB.mgnb [--html OUT.html]`: writes the notebook as one self-contained HTML page
-/// (markdown rendered, code, outputs, saved charts inline, saved WAV files as audio players). The page
-/// goes to OUT.html, or beside the notebook with the extension `.html`; it is written atomically.
-/// Exit 0 on success, 1 when a saved file could not be embedded (the page is still written), 2 for usage
-/// errors and notebooks that cannot be read or parsed.
+/// `midigen export NB.mgnb [--html OUT.html] [--allow-outside]`: writes the notebook as one self-contained
+/// HTML page (markdown rendered, code, outputs, displayed charts as SVG, a player for every displayed
+/// melody, saved files embedded). The page goes to OUT.html, or beside the notebook with the extension
+/// `.html`; it is written atomically, never over the notebook or over a file midigen did not write.
+/// Exit 0 on success, 1 when a saved file could not be read (the page is still written), 2 for usage
+/// errors, refused destinations and notebooks that cannot be read or parsed.
 func exportCommand(_ argv: [String]) -> Int32 {
   let usage = """
-    usage: midigen export NB.mgnb [--html OUT.html]
-      --html OUT.html  where to write the page (default: the notebook's path with .html)
+    usage: midigen export NB.mgnb [--html OUT.html] [--allow-outside]
+      --html OUT.html   where to write the page (default: the notebook's path with .html)
+      --allow-outside   also embed files outside the notebook's folder (saved .svg/.wav, markdown images)
     """
   let args: Args
   do {
@@ -21,7 +22,7 @@ func exportCommand(_ argv: [String]) -> Int32 {
       print(usage)
       return 0
     }
-    try args.rejectUnknown(flags: [])
+    try args.rejectUnknown(flags: ["allow-outside"])
   } catch {
     printError("midigen export: \(error)\n\(usage)")
     return 2
@@ -32,6 +33,12 @@ func exportCommand(_ argv: [String]) -> Int32 {
   }
   let path = args.positional[0]
   let out = args.value("html") ?? ((path as NSString).deletingPathExtension + ".html")
+  do {
+    try PageDestination.check(out, notebook: path)
+  } catch {
+    printError("midigen export: \(error)")
+    return 2
+  }
   guard let data = FileManager.default.contents(atPath: path) else {
     printError("midigen export: cannot read \(path)")
     return 2
@@ -50,30 +57,19 @@ func exportCommand(_ argv: [String]) -> Int32 {
     printError("midigen export: \(path): \(error)")
     return 2
   }
-  let page = NotebookPage.build(
-    document, baseDirectory: (path as NSString).deletingLastPathComponent,
-    fileName: (path as NSString).lastPathComponent)
+  var builder = NotebookPage(notebookPath: path, allowOutside: args.flag("allow-outside"))
+  let page = builder.build(document, fileName: (path as NSString).lastPathComponent)
+  var embedder = builder.embedder
+  let html = page.render { embedder.image($0) }
   do {
-    try AtomicFile.write(Array(page.render().utf8), to: out)
+    try AtomicFile.write(Array(html.utf8), to: out)
   } catch {
     printError("midigen export: \(error)")
     return 2
   }
-  var missing = 0
-  var charts = 0
-  var players = 0
-  for case .code(_, _, let outputs, _, _) in page.cells {
-    for o in outputs {
-      switch o {
-      case .svg: charts += 1
-      case .audio: players += 1
-      case .missing(let name, let reason):
-        missing += 1
-        printError("midigen export: warning: \(name): \(reason)")
-      case .text: break
-      }
-    }
-  }
-  printError("\(out): \(page.cells.count) cells, \(charts) charts, \(players) audio players")
-  return missing == 0 ? 0 : 1
+  for w in builder.warnings { printError("midigen export: warning: \(w)") }
+  let size = FileEmbedder.megabytes(html.utf8.count)
+  printError(
+    "\(out): \(page.cells.count) cells, \(builder.charts) charts, \(builder.players) players, \(size)")
+  return builder.missingFiles == 0 ? 0 : 1
 }
