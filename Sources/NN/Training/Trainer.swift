@@ -58,8 +58,9 @@ public enum Trainer {
       guard e > 0 else { throw NNError.invalidInput("epochs must be > 0") }
       total = max(1, Int((e * Double(o.coef) * Double(trainSet.count) / Double(o.batch)).rounded(.up)))
     }
-    let evalEvery = o.evalEvery ?? max(1, total / 20)
-    let validWindows = fixedWindows(validSet, seq: o.seq, limit: o.batch)
+    let evalEvery = max(1, o.evalEvery ?? TrainOptions.defaultEvalEvery(total))
+    let validWindows = fixedWindows(validSet, seq: o.seq, limit: max(1, o.validWindows))
+    if let p = o.patience, p < 1 { throw NNError.invalidInput("patience must be at least 1") }
 
     let savedThreads = Parallel.threads
     Parallel.threads = max(1, o.threads)
@@ -76,6 +77,8 @@ public enum Trainer {
     var cancelled = false
     var done = 0
     var busy: Double = 0
+    var best = BestWeights(keep: o.keep == .best && !validWindows.isEmpty)
+    var stoppedEarly = false
     for step in 1...max(total, 1) where total > 0 {
       let t0 = DispatchTime.now().uptimeNanoseconds
       for b in 0..<o.batch {
@@ -104,6 +107,13 @@ public enum Trainer {
         let v = validationLoss(model, ws: ws, windows: validWindows, options: o)
         model.history.valid.append(LossPoint(step: globalStep, loss: v))
         lastValid = v
+        best.offer(model, loss: v, step: globalStep)
+        if let p = o.patience, best.sinceBest >= p, step < total {
+          stoppedEarly = true
+          _ = progress(TrainProgress(step: step, totalSteps: total, loss: loss, tokensPerSecond: tps,
+                                     positions: ws.N))
+          break
+        }
       }
       if !progress(TrainProgress(step: step, totalSteps: total, loss: loss, tokensPerSecond: tps,
                                 positions: ws.N)) {
@@ -115,9 +125,20 @@ public enum Trainer {
       let v = validationLoss(model, ws: ws, windows: validWindows, options: o)
       model.history.valid.append(LossPoint(step: model.history.steps, loss: v))
       lastValid = v
+      best.offer(model, loss: v, step: model.history.steps)
+    }
+    let kept = best.restore(into: model)
+    if best.enabled {
+      model.history.kept = kept ?? model.history.steps
+      model.history.stoppedEarly = stoppedEarly
+    } else {
+      model.history.kept = nil
+      model.history.stoppedEarly = nil
     }
     let trainLoss = recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
-    return TrainSummary(steps: done, cancelled: cancelled, trainLoss: trainLoss, validLoss: lastValid)
+    return TrainSummary(steps: done, cancelled: cancelled, trainLoss: trainLoss, validLoss: lastValid,
+                        keptStep: kept, bestValidLoss: best.enabled ? best.loss : lastValid,
+                        stoppedEarly: stoppedEarly)
   }
 
   /// Clips `model.grads` to a global norm of `clip` (when > 0) and takes one Adam step. Returns
