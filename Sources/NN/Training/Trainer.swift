@@ -8,16 +8,21 @@ public enum Trainer {
   public static func split(_ data: [TokenSequence], valid: Double, seed: UInt64)
     -> (train: [TokenSequence], valid: [TokenSequence])
   {
-    let n = data.count
-    guard valid > 0, n >= 2 else { return (data, []) }
+    let (t, v) = splitIndices(count: data.count, valid: valid, seed: seed)
+    return (t.map { data[$0] }, v.map { data[$0] })
+  }
+
+  /// The indices `split` puts on each side, ascending.
+  public static func splitIndices(count n: Int, valid: Double, seed: UInt64) -> (train: [Int], valid: [Int]) {
+    guard valid > 0, n >= 2 else { return (Array(0..<max(0, n)), []) }
     var k = Int((Double(n) * valid).rounded())
     k = min(max(k, 1), n - 1)
     var idx = Array(0..<n)
     var rng = SeededRNG(seed: seed ^ 0x5EED_5A17)
     for i in stride(from: n - 1, to: 0, by: -1) { idx.swapAt(i, rng.int(below: i + 1)) }
     let held = Set(idx.prefix(k))
-    var tr: [TokenSequence] = [], va: [TokenSequence] = []
-    for (i, s) in data.enumerated() { if held.contains(i) { va.append(s) } else { tr.append(s) } }
+    var tr: [Int] = [], va: [Int] = []
+    for i in 0..<n { if held.contains(i) { va.append(i) } else { tr.append(i) } }
     return (tr, va)
   }
 

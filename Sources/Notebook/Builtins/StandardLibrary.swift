@@ -7,7 +7,7 @@ public struct StandardLibrary {
   public init() {
     builtins = [
       FileBuiltins.load, MelodyBuiltins.vocab, TrainBuiltin.builtin, SampleBuiltin.sample, PlotBuiltin.builtin,
-      FileBuiltins.save, FileBuiltins.open, SampleBuiltin.evaluate, MelodyBuiltins.song, MelodyBuiltins.take,
+      FileBuiltins.save, FileBuiltins.open, SampleBuiltin.evaluate, StatsBuiltin.builtin, MelodyBuiltins.song, MelodyBuiltins.take,
       MelodyBuiltins.drop, MelodyBuiltins.randomNotes, CoreBuiltins.seed, CoreBuiltins.print, CoreBuiltins.help,
     ]
     restorers = [
