@@ -150,12 +150,14 @@ enum FileBuiltins {
   static var load: Builtin {
     Builtin(
       "load", usage: "load(path, chords: \"normal\", quantize: 12, limit: all, drums: false)",
-      summary: "reads MIDI files (a file, a folder or a glob) into a dataset",
+      summary: "reads MIDI and ABC files (a file, a folder or a glob) into a dataset",
       details: [
         "chords: \"normal\" (music21 normal order of pitch classes, as the original) or \"pitches\"",
         "quantize: grid steps per quarter note",
         "limit: at most this many files (in path order)",
         "drums: include channel 10. Files that fail to parse are skipped and listed.",
+        "An .abc file gives one song per tune (FILE#X, or FILE if it holds one);",
+        "  a tune that fails is skipped and listed as FILE:LINE:COL.",
       ],
       labels: ["chords", "quantize", "limit", "drums"]
     ) { call in
