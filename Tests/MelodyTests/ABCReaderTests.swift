@@ -227,3 +227,18 @@ struct SplitMix {
   }
   mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
 }
+
+extension ABCReaderTests {
+  @Test func aFileHoldsAtMostMaxFileNotes() {
+    // 11 tunes of 199,999 notes: the 11th starts past the file's 2,000,000 notes and fails.
+    let tune = "X:1\nK:C\n" + String(repeating: "C", count: 199_999) + "\n\n"
+    let r = ABCReader.parse(Array(String(repeating: tune, count: 12).utf8))
+    #expect(r.count == 12)
+    #expect(r.prefix(11).allSatisfy { (try? $0.get()) != nil })
+    guard case .failure(let e) = r[11] else {
+      Issue.record("the 12th tune must fail")
+      return
+    }
+    #expect(e.message.contains("more than 2000000 notes") && e.line == 11 * 4 + 1)
+  }
+}

@@ -37,6 +37,8 @@ public struct ABCTune: Sendable, Equatable {
 /// read is bounded, and a tune stops with an error past `maxNotes` notes or `maxQuarters`.
 public enum ABCReader {
   public static let maxNotes = 200_000
+  /// Notes of all the tunes of one file together; the tunes after the one that passes it fail.
+  public static let maxFileNotes = 2_000_000
   public static let maxQuarters = 1_000_000.0
   /// Files larger than this are refused before they are read.
   public static let maxFileBytes = 64 << 20
@@ -71,13 +73,19 @@ public enum ABCReader {
     if start < bytes.count { lines.append(bytes[start..<bytes.count]) }
     var out: [Result<ABCTune, ABCError>] = []
     var i = 0
+    var total = 0
     while i < lines.count {
       guard isField(lines[i], "X") else { i += 1; continue }
       var end = i + 1
       while end < lines.count && !isBlank(lines[end]) && !isField(lines[end], "X") { end += 1 }
       var tune = ABCTuneParser(firstLine: i + 1)
       do {
-        out.append(.success(try tune.parse(Array(lines[i..<end]))))
+        guard total <= maxFileNotes else {
+          throw ABCError(line: i + 1, column: 1, message: "the file holds more than \(maxFileNotes) notes")
+        }
+        let t = try tune.parse(Array(lines[i..<end]))
+        total += t.notes.count
+        out.append(.success(t))
       } catch let e as ABCError {
         out.append(.failure(e))
       } catch {
