@@ -36,8 +36,8 @@ public struct Dataset: Sendable {
     self.vocab = Vocabulary(songs: songs)
   }
 
-  /// Loads `path` (a file, a directory searched recursively for .mid/.midi/.kar/.rmi/.smf, or a
-  /// glob), at most `limit` files in path order. Files are read and encoded in parallel on all
+  /// Loads `path` (a file, a directory searched recursively for .mid/.midi/.kar/.rmi/.smf and
+  /// .abc, or a glob), at most `limit` files in path order; an ABC file gives one song per tune. Files are read and encoded in parallel on all
   /// cores; the result does not depend on the thread count. A file that fails to parse, or has
   /// no notes, is recorded in `failures` and skipped. Throws only when the path names no file
   /// or the options are invalid. `threads` (default: all cores) only changes the speed.
@@ -54,7 +54,7 @@ public struct Dataset: Sendable {
     let files = found
     guard !files.isEmpty else { throw MelodyError.noFiles(path) }
 
-    var results = [Result<Song, LoadFailure>?](repeating: nil, count: files.count)
+    var results = [[Result<Song, LoadFailure>]](repeating: [], count: files.count)
     let workers = min(max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount), files.count)
     results.withUnsafeMutableBufferPointer { buf in
       let box = SendableBuffer(buf)
@@ -71,17 +71,21 @@ public struct Dataset: Sendable {
     if let stop = results.firstIndex(where: { $0 == nil }) { throw LoadStopped(files: stop, total: files.count) }
     var songs: [Song] = []
     var failures: [LoadFailure] = []
-    for r in results {
+    for r in results.joined() {
       switch r {
       case .success(let s): songs.append(s)
       case .failure(let f): failures.append(f)
-      case nil: break
       }
     }
     return Dataset(source: path, options: options, songs: songs, failures: failures)
   }
 
-  static func loadOne(_ file: String, options: EncodingOptions) -> Result<Song, LoadFailure> {
+  static func loadOne(_ file: String, options: EncodingOptions) -> [Result<Song, LoadFailure>] {
+    if file.lowercased().hasSuffix(".abc") { return ABCSongs.load(file, options: options) }
+    return [loadMIDI(file, options: options)]
+  }
+
+  static func loadMIDI(_ file: String, options: EncodingOptions) -> Result<Song, LoadFailure> {
     do {
       let song = try MelodyIO.readSong(path: file, options: options)
       if song.events.isEmpty { return .failure(LoadFailure(file: file, reason: "no notes")) }

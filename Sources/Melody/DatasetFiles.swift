@@ -7,9 +7,9 @@ import Foundation
 /// Expands a dataset path: a file (taken as is, whatever its extension), a directory (its MIDI
 /// files, recursively), or a glob pattern (`data/*/bwv1*.mid`, POSIX `glob`: no `**`) whose
 /// matching MIDI files and directories (expanded) are taken. MIDI files are those ending in
-/// .mid, .midi, .kar, .rmi or .smf (any case). Sorted by path.
+/// .mid, .midi, .kar, .rmi or .smf (any case); ABC files (.abc) are taken too. Sorted by path.
 enum DatasetFiles {
-  static let extensions: Set<String> = ["mid", "midi", "kar", "rmi", "smf"]
+  static let extensions: Set<String> = ["mid", "midi", "kar", "rmi", "smf", "abc"]
 
   static func expand(_ path: String) throws -> [String] {
     if path.contains(where: { "*?[".contains($0) }) {

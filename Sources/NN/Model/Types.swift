@@ -41,11 +41,18 @@ public struct LossPoint: Codable, Sendable, Equatable {
 
 /// What a model has been through: total optimizer steps, train loss per step, validation loss per
 /// evaluation, and the training speed of the last run (tokens = batch * seq positions per second).
+/// `valid` is the training objective (token cross-entropy + w_off x SmoothL1 of the offsets) on the
+/// fixed validation windows, not `Evaluator`'s token cross-entropy over whole songs.
 public struct TrainingHistory: Codable, Sendable, Equatable {
   public var steps: Int = 0
   public var train: [LossPoint] = []
   public var valid: [LossPoint] = []
   public var tokensPerSecond: Double = 0
+  /// The step whose weights the model holds when training kept the best validation loss rather
+  /// than the last step's weights (nil: the last step's, or no validation).
+  public var kept: Int? = nil
+  /// Why the last training run ended before its step budget ("patience"), if it did.
+  public var stoppedEarly: Bool? = nil
   public init() {}
 }
 

@@ -20,9 +20,22 @@ public struct TrainOptions: Sendable {
   public var seed: UInt64 = 0
   /// `Parallel.threads` during training (results are bit-identical for any value).
   public var threads = 2
-  /// Validate every N steps (nil: about 20 times per run, and always at the end).
+  /// Validate every N steps (nil: `defaultEvalEvery(total)`, about 40 times per run), and always at
+  /// the end.
   public var evalEvery: Int? = nil
+  /// At most this many fixed validation windows (see `Trainer.fixedWindows`).
+  public var validWindows = 256
+  /// Which weights the model holds at the end: those of the evaluation with the lowest validation
+  /// loss (`.best`, the default; needs a validation split) or the last step's.
+  public var keep: Keep = .best
+  /// Stop after this many evaluations in a row without a new lowest validation loss (nil: never).
+  public var patience: Int? = nil
   public init() {}
+
+  public enum Keep: String, Sendable { case best, last }
+
+  /// About 40 evaluations per run: every `max(1, total / 40)` steps.
+  public static func defaultEvalEvery(_ total: Int) -> Int { max(1, total / 40) }
 }
 
 /// Reported after every step; the callback returns false to cancel.
@@ -41,4 +54,10 @@ public struct TrainSummary: Sendable {
   public var cancelled: Bool
   public var trainLoss: Double
   public var validLoss: Double?
+  /// The (global) step whose weights were restored by `keep: .best` (nil: the last step's kept).
+  public var keptStep: Int? = nil
+  /// The best validation loss of this run, at `keptStep` or the last step.
+  public var bestValidLoss: Double? = nil
+  /// Stopped by `patience` before the step budget.
+  public var stoppedEarly = false
 }

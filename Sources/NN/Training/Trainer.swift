@@ -12,16 +12,21 @@ public enum Trainer {
   public static func split(_ data: [TokenSequence], valid: Double, seed: UInt64)
     -> (train: [TokenSequence], valid: [TokenSequence])
   {
-    let n = data.count
-    guard valid > 0, n >= 2 else { return (data, []) }
+    let (t, v) = splitIndices(count: data.count, valid: valid, seed: seed)
+    return (t.map { data[$0] }, v.map { data[$0] })
+  }
+
+  /// The indices `split` puts on each side, ascending.
+  public static func splitIndices(count n: Int, valid: Double, seed: UInt64) -> (train: [Int], valid: [Int]) {
+    guard valid > 0, n >= 2 else { return (Array(0..<max(0, n)), []) }
     var k = Int((Double(n) * valid).rounded())
     k = min(max(k, 1), n - 1)
     var idx = Array(0..<n)
     var rng = SeededRNG(seed: seed ^ 0x5EED_5A17)
     for i in stride(from: n - 1, to: 0, by: -1) { idx.swapAt(i, rng.int(below: i + 1)) }
     let held = Set(idx.prefix(k))
-    var tr: [TokenSequence] = [], va: [TokenSequence] = []
-    for (i, s) in data.enumerated() { if held.contains(i) { va.append(s) } else { tr.append(s) } }
+    var tr: [Int] = [], va: [Int] = []
+    for i in 0..<n { if held.contains(i) { va.append(i) } else { tr.append(i) } }
     return (tr, va)
   }
 
@@ -76,8 +81,9 @@ public enum Trainer {
     }
     try GRUNet.validate(model.config, training: true)
     try MemoryBudget.checkTraining(model.config, T: o.seq, B: o.batch)
-    let evalEvery = o.evalEvery ?? max(1, total / 20)
-    let validWindows = fixedWindows(validSet, seq: o.seq, limit: o.batch)
+    let evalEvery = max(1, o.evalEvery ?? TrainOptions.defaultEvalEvery(total))
+    let validWindows = fixedWindows(validSet, seq: o.seq, limit: max(1, o.validWindows))
+    if let p = o.patience, p < 1 { throw NNError.invalidInput("patience must be at least 1") }
 
     let savedThreads = Parallel.threads
     Parallel.threads = max(1, o.threads)
@@ -94,6 +100,8 @@ public enum Trainer {
     var cancelled = false
     var done = 0
     var busy: Double = 0
+    var best = BestWeights(keep: o.keep == .best && !validWindows.isEmpty)
+    var stoppedEarly = false
     for step in 1...max(total, 1) where total > 0 {
       let t0 = DispatchTime.now().uptimeNanoseconds
       for b in 0..<o.batch {
@@ -122,6 +130,13 @@ public enum Trainer {
         let v = validationLoss(model, ws: ws, windows: validWindows, options: o)
         model.history.valid.append(LossPoint(step: globalStep, loss: v))
         lastValid = v
+        best.offer(model, loss: v, step: globalStep)
+        if let p = o.patience, best.sinceBest >= p, step < total {
+          stoppedEarly = true
+          _ = progress(TrainProgress(step: step, totalSteps: total, loss: loss, tokensPerSecond: tps,
+                                     positions: ws.N))
+          break
+        }
       }
       if !progress(TrainProgress(step: step, totalSteps: total, loss: loss, tokensPerSecond: tps,
                                 positions: ws.N)) {
@@ -133,9 +148,20 @@ public enum Trainer {
       let v = validationLoss(model, ws: ws, windows: validWindows, options: o)
       model.history.valid.append(LossPoint(step: model.history.steps, loss: v))
       lastValid = v
+      best.offer(model, loss: v, step: model.history.steps)
+    }
+    let kept = best.restore(into: model)
+    if best.enabled {
+      model.history.kept = kept ?? model.history.steps
+      model.history.stoppedEarly = stoppedEarly
+    } else {
+      model.history.kept = nil
+      model.history.stoppedEarly = nil
     }
     let trainLoss = recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
-    return TrainSummary(steps: done, cancelled: cancelled, trainLoss: trainLoss, validLoss: lastValid)
+    return TrainSummary(steps: done, cancelled: cancelled, trainLoss: trainLoss, validLoss: lastValid,
+                        keptStep: kept, bestValidLoss: best.enabled ? best.loss : lastValid,
+                        stoppedEarly: stoppedEarly)
   }
 
   /// Clips `model.grads` to a global norm of `clip` (when > 0) and takes one Adam step. Returns

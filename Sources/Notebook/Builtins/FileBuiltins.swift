@@ -167,7 +167,7 @@ enum FileBuiltins {
   static var load: Builtin {
     Builtin(
       "load", usage: "load(path, chords: \"normal\", quantize: 12, limit: all, drums: false, events: \"midigen\")",
-      summary: "reads MIDI files (a file, a folder or a glob) into a dataset",
+      summary: "reads MIDI and ABC files (a file, a folder or a glob) into a dataset",
       details: [
         "chords: \"normal\" (music21 normal order of pitch classes, as the original) or \"pitches\"",
         "quantize: grid steps per quarter note",
@@ -179,6 +179,8 @@ enum FileBuiltins {
         "  music21 groups them (other notes starting together stay separate events),",
         "  the 1/4-or-1/3 quarter grid, the first event's own offset, drums as pitches",
         "  (chords, quantize and drums then do not apply).",
+        "An .abc file gives one song per tune (FILE#X, or FILE if it holds one);",
+        "  a tune that fails is skipped and listed as FILE:LINE:COL.",
       ],
       labels: ["chords", "quantize", "limit", "drums", "events"]
     ) { call in

@@ -124,6 +124,9 @@ enum PlotBuiltin {
   static func loss(_ h: TrainingHistory, title: String) -> Chart {
     var series = [Series(name: "train", points: h.train.map { (x: Double($0.step), y: $0.loss) })]
     if !h.valid.isEmpty { series.append(Series(name: "valid", points: h.valid.map { (x: Double($0.step), y: $0.loss) })) }
+    if let k = h.kept, let v = h.valid.last(where: { $0.step == k }) {
+      series.append(Series(name: "kept (step \(k))", points: [(x: Double(k), y: v.loss)]))
+    }
     return LineChart.make(title: title, xLabel: "step", yLabel: "loss", series: series)
   }
 

@@ -102,8 +102,13 @@ enum SampleBuiltin {
   static var evaluate: Builtin {
     Builtin(
       "evaluate", usage: "evaluate(model, dataset, seq: 256, unknown: \"error\")",
-      summary: "validation loss, accuracy, offset error, beside a bigram baseline",
+      summary: "token cross-entropy, accuracy, offset error on held-out songs, beside a bigram baseline",
       details: [
+        "cross-entropy: mean -ln p(next token) in nats over every event of the",
+        "  whole validation songs (windows of seq events, state reset per window);",
+        "  not the history's valid loss, which is the training objective",
+        "  (cross-entropy + w_off × SmoothL1 of offsets) on fixed windows.",
+        "offset error: mean |predicted - true| offset in quarters.",
         "Uses the validation split of the model's training as recorded (valid",
         "fraction and split seed); the bigram baseline (add-one smoothed) is built",
         "from the training split. A model without a recorded split (or trained",
@@ -140,12 +145,15 @@ enum SampleBuiltin {
       let b = Evaluator.bigram(train: train, vocabSize: model.net.config.vocabSize, on: valid)
       func row(_ name: String, _ e: Evaluation) -> String {
         name.padding(toLength: 17, withPad: " ", startingAt: 0)
-          + Format.fixed(e.crossEntropy, 4).leftPad(14) + (Format.fixed(e.accuracy * 100, 2) + "%").leftPad(10)
+          + Format.fixed(e.crossEntropy, 4).leftPad(16) + (Format.fixed(e.accuracy * 100, 2) + "%").leftPad(10)
           + Format.fixed(e.offsetMAE, 4).leftPad(14)
       }
+      let ratio = b.crossEntropy > 0 ? " (model / bigram: \(Format.fixed(m.crossEntropy / b.crossEntropy, 2)))" : ""
       let text = "evaluation on \(splitNote) (\(Format.grouped(m.tokens)) predicted events):\n"
-        + String(repeating: " ", count: 17) + "cross-entropy".leftPad(14) + "accuracy".leftPad(10)
+        + String(repeating: " ", count: 17) + "token CE (nats)".leftPad(16) + "accuracy".leftPad(10)
         + "offset error".leftPad(14) + "\n" + row("  model", m) + "\n" + row("  bigram baseline", b)
+        + "\ntoken cross-entropy over whole songs\(ratio); the training history's valid loss is"
+        + "\nthe objective (cross-entropy + w_off × SmoothL1 of offsets) on fixed windows"
       return .object(Record("evaluation", [
         ("cross_entropy", .float(m.crossEntropy)), ("accuracy", .float(m.accuracy)),
         ("offset_error", .float(m.offsetMAE)), ("baseline_cross_entropy", .float(b.crossEntropy)),

@@ -7,7 +7,7 @@ public struct StandardLibrary {
   public init() {
     builtins = [
       FileBuiltins.load, MelodyBuiltins.vocab, TrainBuiltin.builtin, SampleBuiltin.sample, PlotBuiltin.builtin,
-      SaveListBuiltin.wrapping(FileBuiltins.save), FileBuiltins.open, SampleBuiltin.evaluate, MelodyBuiltins.song,
+      SaveListBuiltin.wrapping(FileBuiltins.save), FileBuiltins.open, SampleBuiltin.evaluate, StatsBuiltin.builtin, MelodyBuiltins.song,
       MelodyBuiltins.take, MelodyBuiltins.drop, MelodyBuiltins.transpose, MelodyBuiltins.randomNotes,
       PlayBuiltin.play, PlayBuiltin.stop,
       ListBuiltins.len, ListBuiltins.range, ListBuiltins.sum, ListBuiltins.min, ListBuiltins.max,

@@ -6,14 +6,16 @@ import NN
 enum TrainBuiltin {
   static let architectureLabels = ["hidden", "layers", "dropout"]
   static let optionLabels = ["epochs", "steps", "batch", "seq", "lr", "weight_decay", "smoothing", "w_cls",
-                             "w_off", "clip", "valid", "seed", "threads", "coef", "unknown"]
+                             "w_off", "clip", "valid", "seed", "threads", "coef", "keep", "patience",
+                             "eval_every", "unknown"]
 
   static var builtin: Builtin {
     Builtin(
       "train",
       usage: "train(dataset, hidden: 256, layers: 2, dropout: 0.2, epochs: 1 | steps: N, batch: 64,\n"
         + "      seq: 256, lr: 1e-3, weight_decay: 1e-4, smoothing: 0, w_cls: 1, w_off: 10, clip: 10,\n"
-        + "      valid: 0.1, seed: …, threads: 2, coef: 1000)\n"
+        + "      valid: 0.1, seed: …, threads: 2, coef: 1000, keep: \"best\", patience: none,\n"
+        + "      eval_every: steps/40)\n"
         + "train(model, dataset, ..., unknown: \"error\") continues training a model",
       summary: "trains a GRU model on a dataset (the original's config names)",
       details: [
@@ -24,6 +26,17 @@ enum TrainBuiltin {
         "lr, weight_decay: Adam; clip: gradient-norm clip (0: off)",
         "smoothing: label smoothing; w_cls, w_off: token and offset loss weights",
         "valid: fraction of songs held out (evaluate() uses the same split)",
+        "eval_every: validate every N steps (default: steps/40) and at the end, on",
+        "  fixed windows (starts 0, seq, 2·seq… of the validation songs in order,",
+        "  at most 256), no dropout: the same windows every time",
+        "keep: \"best\" (default with a validation split) ends with the weights of",
+        "  the evaluation with the lowest validation loss (model.history.kept",
+        "  says which step); \"last\": the last step's",
+        "patience: stop after N evaluations in a row without a new lowest",
+        "  validation loss",
+        "The history's valid loss is the training objective (cross-entropy +",
+        "  w_off × SmoothL1 of offsets) on those windows; evaluate() reports",
+        "  token cross-entropy over whole songs: different figures.",
         "seed: init, split and windows (default: the next seed of the global",
         "  stream; a continued model keeps its split seed)",
         "threads: training threads (results do not depend on it)",
@@ -70,6 +83,13 @@ enum TrainBuiltin {
     o.wOff = Float(try call.double("w_off", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
     o.clip = Float(try call.double("clip", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
     o.threads = try call.optionalInt("threads", in: 1...256) ?? env.threads ?? 2
+    o.patience = try call.optionalInt("patience", in: 1...1_000_000)
+    o.evalEvery = try call.optionalInt("eval_every", in: 1...Int.max)
+    let keep = try call.string("keep", default: "best")
+    guard let k = TrainOptions.Keep(rawValue: keep) else {
+      throw Diagnostic("keep must be \"best\" or \"last\"", at: call.labelled["keep"]?.range ?? call.range)
+    }
+    o.keep = k
     let recordedValid = existing.flatMap { $0.net.metadata[ModelObject.validKey] }.flatMap(Double.init)
     let recordedSeed = existing.flatMap { $0.net.metadata[ModelObject.splitSeedKey] }.flatMap(UInt64.init)
     o.valid = try call.double("valid", default: recordedValid ?? 0.1) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" }
@@ -104,6 +124,10 @@ enum TrainBuiltin {
       env.progress(ProgressReport(task: "train", step: p.step, total: p.totalSteps, loss: p.loss,
                                   tokensPerSecond: p.tokensPerSecond))
       return !env.isCancelled()
+    }
+    if summary.stoppedEarly {
+      call.interpreter.emit("stopped early at step \(model.net.history.train.last?.step ?? 0): "
+        + "\(o.patience ?? 0) evaluations without a lower validation loss")
     }
     if summary.cancelled {
       // `x = train(...)` still binds the model; the cell ends here with a located `interrupted` error.

@@ -33,9 +33,13 @@ public final class ModelObject: PersistableObject {
     if h.steps == 0 {
       s += "\n  untrained"
     } else {
-      s += "\n  trained \(Format.grouped(h.steps)) steps"
-      if let t = h.train.last { s += "; loss: train \(Format.fixed(t.loss, 4))" }
-      if let v = h.valid.last { s += ", valid \(Format.fixed(v.loss, 4))" }
+      s += "\n  trained \(Format.grouped(h.steps)) steps" + (h.stoppedEarly == true ? " (stopped early: patience)" : "")
+      let k = h.kept ?? h.steps
+      if h.kept != nil { s += "; kept the weights of step \(Format.grouped(k)) (lowest validation loss)" }
+      if let t = h.train.last(where: { $0.step <= k }) { s += "\n  at step \(Format.grouped(t.step)): train loss \(Format.fixed(t.loss, 4))" }
+      if let v = h.valid.last(where: { $0.step <= k }) {
+        s += ", valid loss \(Format.fixed(v.loss, 4)) (objective: cross-entropy + w_off × SmoothL1, fixed windows)"
+      }
       if showTiming, h.tokensPerSecond.isFinite, abs(h.tokensPerSecond) < 9e15 {
         s += "; \(Format.grouped(Int(h.tokensPerSecond))) tokens/s"
       }
@@ -44,7 +48,7 @@ public final class ModelObject: PersistableObject {
   }
 
   public var memberNames: [String] {
-    ["history", "vocab", "hidden", "layers", "dropout", "parameters", "steps", "loss", "valid_loss"]
+    ["history", "vocab", "hidden", "layers", "dropout", "parameters", "steps", "loss", "valid_loss", "kept"]
   }
 
   public func member(_ name: String) -> Value? {
@@ -58,7 +62,10 @@ public final class ModelObject: PersistableObject {
     case "parameters": return .int(net.parameterCount)
     case "steps": return .int(net.history.steps)
     case "loss": return net.history.train.last.map { .float($0.loss) } ?? .nothing
-    case "valid_loss": return net.history.valid.last.map { .float($0.loss) } ?? .nothing
+    case "valid_loss":
+      let k = net.history.kept ?? net.history.steps
+      return net.history.valid.last(where: { $0.step <= k }).map { .float($0.loss) } ?? .nothing
+    case "kept": return net.history.kept.map { .int($0) } ?? .nothing
     default: return nil
     }
   }
@@ -90,10 +97,11 @@ public final class HistoryObject: PersistableObject {
     if let best = h.valid.min(by: { $0.loss < $1.loss }) {
       s += "\n  best valid loss \(Format.fixed(best.loss, 4)) (step \(best.step))"
     }
+    if let k = h.kept { s += "\n  kept the weights of step \(k)" }
     return s
   }
 
-  public var memberNames: [String] { ["steps", "train", "train_steps", "valid", "valid_steps"] }
+  public var memberNames: [String] { ["steps", "train", "train_steps", "valid", "valid_steps", "kept"] }
 
   public func member(_ name: String) -> Value? {
     switch name {
@@ -102,6 +110,7 @@ public final class HistoryObject: PersistableObject {
     case "train_steps": return .list(history.train.map { .int($0.step) })
     case "valid": return .list(history.valid.map { .float($0.loss) })
     case "valid_steps": return .list(history.valid.map { .int($0.step) })
+    case "kept": return history.kept.map { .int($0) } ?? .nothing
     default: return nil
     }
   }
