@@ -54,7 +54,7 @@ public struct Dataset: Sendable {
     let files = found
     guard !files.isEmpty else { throw MelodyError.noFiles(path) }
 
-    var results = [[Result<Song, LoadFailure>]](repeating: [], count: files.count)
+    var results = [[Result<Song, LoadFailure>]?](repeating: nil, count: files.count)
     let workers = min(max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount), files.count)
     results.withUnsafeMutableBufferPointer { buf in
       let box = SendableBuffer(buf)
@@ -71,7 +71,7 @@ public struct Dataset: Sendable {
     if let stop = results.firstIndex(where: { $0 == nil }) { throw LoadStopped(files: stop, total: files.count) }
     var songs: [Song] = []
     var failures: [LoadFailure] = []
-    for r in results.joined() {
+    for r in results.compactMap({ $0 }).joined() {
       switch r {
       case .success(let s): songs.append(s)
       case .failure(let f): failures.append(f)
