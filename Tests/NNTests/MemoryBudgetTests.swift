@@ -68,6 +68,17 @@ import Testing
         o.epochs = e; o.batch = 2; o.seq = 4
         #expect(throws: NNError.self, "epochs \(e)") { _ = try Trainer.train(m, on: data, options: o) { _ in true } }
       }
+      // Options out of range (a Float of 1e300 is infinite) are refused before training.
+      let bad: [(inout TrainOptions) -> Void] = [
+        { $0.lr = .infinity }, { $0.lr = 0 }, { $0.weightDecay = -1 }, { $0.wOff = .nan }, { $0.smoothing = 1 },
+        { $0.clip = .nan }, { $0.threads = 0 }, { $0.evalEvery = 0 }, { $0.valid = 1 }, { $0.steps = -1 },
+      ]
+      for (k, change) in bad.enumerated() {
+        var o = TrainOptions()
+        o.steps = 1; o.batch = 2; o.seq = 4
+        change(&o)
+        #expect(throws: NNError.self, "option \(k)") { _ = try Trainer.train(m, on: data, options: o) { _ in true } }
+      }
       #expect(m.history.steps == 0)
     }
   }

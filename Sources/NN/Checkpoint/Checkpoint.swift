@@ -43,7 +43,7 @@ public enum Checkpoint {
     guard stat(path, &st) == 0 else { throw fail("cannot read file (\(String(cString: strerror(errno))))") }
     try MemoryBudget.check(MemoryBudget.Size(Int(st.st_size)), for: "reading the checkpoint '\(clip(path))'")
     let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
       throw fail("cannot read file (\(error.localizedDescription))")
     }
     return try data.withUnsafeBytes { raw -> GRUNet in

@@ -55,6 +55,13 @@ public enum Trainer {
     }
     guard o.valid >= 0 && o.valid < 1 else { throw NNError.invalidInput("valid must be in [0, 1)") }
     guard o.threads >= 1 && o.threads <= 1024 else { throw NNError.invalidInput("threads must be in 1...1024") }
+    guard o.lr > 0 && o.lr.isFinite else { throw NNError.invalidInput("lr must be a finite number > 0") }
+    for (name, x) in [("weight_decay", o.weightDecay), ("w_cls", o.wCls), ("w_off", o.wOff)]
+    where !(x >= 0 && x.isFinite) {
+      throw NNError.invalidInput("\(name) must be a finite number >= 0, got \(x)")
+    }
+    guard o.smoothing >= 0 && o.smoothing < 1 else { throw NNError.invalidInput("smoothing must be in [0, 1)") }
+    guard !o.clip.isNaN else { throw NNError.invalidInput("clip must be a number (0 or less: no clipping)") }
     if let e = o.evalEvery, e < 1 { throw NNError.invalidInput("evalEvery must be at least 1") }
     try validate(data, vocabSize: model.config.vocabSize)
     let (trainSet, validSet) = split(data, valid: o.valid, seed: o.seed)

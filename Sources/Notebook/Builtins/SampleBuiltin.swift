@@ -66,6 +66,13 @@ enum SampleBuiltin {
       prime = m
     }
     o.seed = try call.seed()
+    // The melodies returned (events and notes, about 128 bytes an event) beside the sampler's own buffers.
+    do {
+      try MemoryBudget.check(MemoryBudget.Size.of([o.count, o.length, 128]) + MemoryBudget.sampling(
+        model.net.config, length: o.length, count: o.count), for: "sampling \(o.count) melod\(o.count == 1 ? "y" : "ies") of \(o.length) events")
+    } catch {
+      throw Diagnostic("\(error)", at: call.labelled["count"]?.range ?? call.labelled["length"]?.range ?? call.range)
+    }
     let env = call.interpreter.environment
     env.progress(ProgressReport(task: "sample", step: 0, total: o.length))
     let savedThreads = Parallel.threads

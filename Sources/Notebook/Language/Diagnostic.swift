@@ -24,12 +24,13 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
   /// `file:line:col: error: message`, then the source line and a caret under the range when `lines`
   /// (the whole file's lines, 0-based array for 1-based line numbers) contains the line.
   public func render(file: String, lines: [Substring]) -> String {
-    var s = "\(file):\(range.start.line):\(range.start.column): error: \(message)"
+    var s = "\(file):\(range.start.line):\(range.start.column): error: \(Diagnostic.clipped(message: message))"
     let i = range.start.line - 1
     guard i >= 0 && i < lines.count else { return s }
     var text = String(lines[i])
     if text.hasSuffix("\r") { text.removeLast() }
-    s += "\n" + text + "\n" + Diagnostic.caret(line: text, range: range)
+    let (shown, at) = Diagnostic.window(line: text, range: range)  // a long line: its part near the error
+    s += "\n" + shown + "\n" + Diagnostic.caret(line: shown, range: at)
     return s
   }
 
