@@ -30,6 +30,12 @@ public enum Synth {
 
   /// Renders `notes` at `tempo` quarter notes per minute into mono samples in [-peak, peak].
   public static func render(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100) -> [Float] {
+    render(notes, tempo: tempo, sampleRate: sampleRate, onNote: { _, _ in true }) ?? []
+  }
+
+  /// `render`, calling `onNote(done, total)` before each note; returning false stops it (nil).
+  public static func render(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100,
+                            onNote: (Int, Int) -> Bool) -> [Float]? {
     guard !notes.isEmpty, sampleRate > 0 else { return [] }
     let secondsPerQuarter = 60.0 / (tempo > 0 && tempo.isFinite ? tempo : 120)
     let rate = Double(sampleRate)
@@ -38,8 +44,13 @@ public enum Synth {
     let count = Int(((end + release) * rate).rounded(.up))
     var mix = [Float](repeating: 0, count: count)
     var voice = [Double]()
+    var stopped = false
     mix.withUnsafeMutableBufferPointer { out in
-      for n in notes {
+      for (k, n) in notes.enumerated() {
+        if !onNote(k, notes.count) {
+          stopped = true
+          break
+        }
         let velocity = Double(min(max(n.velocity, 0), 127)) / 127.0
         if velocity == 0 { continue }
         let onset = max(0, n.start.isFinite ? n.start : 0) * secondsPerQuarter
@@ -55,6 +66,7 @@ public enum Synth {
         for i in 0..<length { out[first + i] += Float(voice[i]) }
       }
     }
+    if stopped { return nil }
     normalize(&mix)
     return mix
   }

@@ -45,7 +45,12 @@ enum FileBuiltins {
           case "json": try NotebookFile.write(try m.json(includeNotes: false) + [10], to: p.resolved)
           case "wav":
             let notes = m.notes.map { SynthNote(pitch: $0.pitch, start: $0.start, duration: $0.duration, velocity: $0.velocity) }
-            try WAV.write(Synth.render(notes, tempo: m.tempo), sampleRate: 44100, to: p.resolved)
+            let env = call.interpreter.environment
+            guard let samples = Synth.render(notes, tempo: m.tempo, onNote: { done, total in
+              env.progress(ProgressReport(task: "render", step: done, total: total))
+              return !env.isCancelled()
+            }) else { throw Interrupted(note: "rendering stopped; '\(p.written)' was not written") }
+            try WAV.write(samples, sampleRate: 44100, to: p.resolved)
           default: try MelodyIO.writeMIDI(m.notes, tempo: m.tempo, to: p.resolved)
           }
         case let m as ModelObject:
@@ -66,6 +71,8 @@ enum FileBuiltins {
         }
       } catch let d as Diagnostic {
         throw d
+      } catch let i as Interrupted {
+        throw i
       } catch {
         throw Diagnostic("cannot save '\(p.written)': \(error)", at: p.range)
       }
