@@ -74,25 +74,42 @@ public enum Synth {
   public static func renderChecked(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100) throws
     -> [Float]
   {
+    try renderChecked(notes, tempo: tempo, sampleRate: sampleRate, onNote: { _, _ in true }) ?? []
+  }
+
+  /// `renderChecked`, calling `onNote(done, total)` before each note; returning false stops it (nil).
+  public static func renderChecked(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100,
+                                   onNote: (Int, Int) -> Bool) throws -> [Float]? {
     guard tempo.isFinite, tempi.contains(tempo) else { throw BadTempo(tempo: tempo) }
     let seconds = duration(notes, tempo: tempo)
     guard seconds <= maxDuration, sampleRate >= 1, sampleRate <= maxSampleRate else {
       throw TooLong(seconds: seconds, sampleRate: sampleRate)
     }
-    return render(notes, tempo: tempo, sampleRate: sampleRate)
+    return render(notes, tempo: tempo, sampleRate: sampleRate, onNote: onNote)
   }
 
   /// Renders `notes` at `tempo` quarter notes per minute into mono samples in [-peak, peak]. Audio past
   /// `maxDuration` is cut (`renderChecked` refuses it instead), so the samples are always bounded.
   public static func render(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100) -> [Float] {
+    render(notes, tempo: tempo, sampleRate: sampleRate, onNote: { _, _ in true }) ?? []
+  }
+
+  /// `render`, calling `onNote(done, total)` before each note; returning false stops it (nil).
+  public static func render(_ notes: [SynthNote], tempo: Double = 120, sampleRate: Int = 44100,
+                            onNote: (Int, Int) -> Bool) -> [Float]? {
     guard !notes.isEmpty, sampleRate > 0 else { return [] }
     let secondsPerQuarter = 60.0 / (tempo > 0 && tempo.isFinite ? tempo : 120)
     let rate = Double(min(sampleRate, maxSampleRate))
     let count = Int((min(duration(notes, tempo: tempo), maxDuration) * rate).rounded(.up))
     var mix = [Float](repeating: 0, count: count)
     var voice = [Double]()
+    var stopped = false
     mix.withUnsafeMutableBufferPointer { out in
-      for n in notes {
+      for (k, n) in notes.enumerated() {
+        if !onNote(k, notes.count) {
+          stopped = true
+          break
+        }
         let velocity = Double(min(max(n.velocity, 0), 127)) / 127.0
         if velocity == 0 { continue }
         let onset = max(0, n.start.isFinite ? n.start : 0) * secondsPerQuarter
@@ -109,6 +126,7 @@ public enum Synth {
         for i in 0..<length { out[first + i] += Float(voice[i]) }
       }
     }
+    if stopped { return nil }
     normalize(&mix)
     return mix
   }

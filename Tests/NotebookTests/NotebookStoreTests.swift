@@ -41,6 +41,33 @@ import Testing
     #expect(NotebookStatus.entries(doc).map(\.state) == [.upToDate, .upToDate, .neverRun])
   }
 
+  /// A file that does not parse when a cell finishes (the user is mid-edit) is not written; the next
+  /// cell's write merges everything into the repaired file.
+  @Test func aFileMidEditIsNotOverwritten() throws {
+    let dir = try TestSupport.tempFolder()
+    defer { TestSupport.cleanup(dir) }
+    let path = dir + "/nb.mgnb"
+    try "%% code\n1\n\n%% code\n2\n\n%% code\n3\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let r = runner(path)
+    var broken = ""
+    r.onCell = { report in
+      do {
+        if report.number == 1 {
+          broken = try String(contentsOfFile: path, encoding: .utf8) + "%% cod\n"
+          try broken.write(toFile: path, atomically: true, encoding: .utf8)
+        } else if report.number == 2 {
+          #expect(try String(contentsOfFile: path, encoding: .utf8) == broken)
+          try broken.replacingOccurrences(of: "%% cod\n", with: "%% code\n4\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        }
+      } catch { Issue.record("\(error)") }
+    }
+    let result = try r.run(RunOptions())
+    #expect(result.writeError == nil)
+    let doc = try NotebookDocument.parse(try read(path), file: "nb")
+    #expect(doc.codeCellIndices.map { doc.cells[$0].output } == ["1", "2", "3", nil])
+  }
+
   @Test func mergeSendsOutputsToCellsWhoseSourceIsUnchanged() throws {
     let base = try NotebookDocument.parse("%% code\na\n%% code\nb\n%% code\na\n", file: "t")
     let now = try NotebookDocument.parse("%% code\nnew\n%% code\na\n%% code\nb edited\n%% code\na\n", file: "t")

@@ -124,4 +124,33 @@ import Testing
     let run = try cli.midigen(["run", "nb.mgnb", "--check"], in: dir)
     #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
   }
+
+  /// `run --check` over a notebook with saves: a changed saved file is reported (and kept in the scratch
+  /// folder), every real file keeps its bytes, and no session is written.
+  @Test func checkReportsChangedSavedFiles() throws {
+    let dir = try TestSupport.tempFolder()
+    defer { TestSupport.cleanup(dir) }
+    try TestSupport.writeSongs(into: dir)
+    try "%% code\nm = song(load(\"songs\"), 1)\nsave(m, \"out/a.mid\")\n"
+      .write(toFile: dir + "/nb.mgnb", atomically: true, encoding: .utf8)
+    var r = try cli.midigen(["run", "nb.mgnb"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    r = try cli.midigen(["run", "nb.mgnb", "--check"], in: dir)
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(r.stderr.contains("nb.mgnb and 1 saved file reproduced byte for byte"), "\(r.stderr)")
+    try FileManager.default.removeItem(atPath: SessionStore.folder(forNotebook: dir + "/nb.mgnb"))
+    let tampered = Data("not the same".utf8)
+    try tampered.write(to: URL(fileURLWithPath: dir + "/out/a.mid"))
+    let notebook = try Data(contentsOf: URL(fileURLWithPath: dir + "/nb.mgnb"))
+    r = try cli.midigen(["run", "nb.mgnb", "--check"], in: dir)
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("changed file: out/a.mid (12 bytes, now "), "\(r.stdout)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/out/a.mid")) == tampered)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/nb.mgnb")) == notebook)
+    #expect(!FileManager.default.fileExists(atPath: SessionStore.folder(forNotebook: dir + "/nb.mgnb")))
+    if let copy = r.stdout.components(separatedBy: "new copy: ").last?.components(separatedBy: ")").first {
+      #expect(FileManager.default.fileExists(atPath: copy))
+      TestSupport.cleanup((copy as NSString).deletingLastPathComponent)
+    }
+  }
 }

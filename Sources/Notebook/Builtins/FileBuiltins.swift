@@ -45,7 +45,12 @@ enum FileBuiltins {
           case "json": try NotebookFile.write(try m.json(includeNotes: false) + [10], to: p.resolved)
           case "wav":
             let notes = m.notes.map { SynthNote(pitch: $0.pitch, start: $0.start, duration: $0.duration, velocity: $0.velocity) }
-            try WAV.write(Synth.renderChecked(notes, tempo: m.tempo), sampleRate: 44100, to: p.resolved)
+            let env = call.interpreter.environment
+            guard let samples = try Synth.renderChecked(notes, tempo: m.tempo, onNote: { done, total in
+              env.progress(ProgressReport(task: "render", step: done, total: total))
+              return !env.isCancelled()
+            }) else { throw Interrupted(note: "rendering stopped; '\(p.written)' was not written") }
+            try WAV.write(samples, sampleRate: 44100, to: p.resolved)
           default: try MelodyIO.writeMIDI(m.notes, tempo: m.tempo, to: p.resolved)
           }
         case let m as ModelObject:
@@ -66,6 +71,8 @@ enum FileBuiltins {
         }
       } catch let d as Diagnostic {
         throw d
+      } catch let i as Interrupted {
+        throw i
       } catch {
         throw Diagnostic("cannot save '\(p.written)': \(error)", at: p.range)
       }
@@ -206,22 +213,5 @@ enum FileBuiltins {
       }
       return .object(DatasetObject(dataset, path: p.written))
     }
-  }
-}
-
-/// Progress and interruption of `load` from its loading threads: reports are serialized by a lock.
-final class LoadWatch: @unchecked Sendable {
-  let env: ExecutionEnvironment
-  let lock = NSLock()
-  var done = 0
-  init(_ env: ExecutionEnvironment) { self.env = env }
-
-  /// Counts a file about to be read; false when the user interrupted.
-  func next(_ total: Int) -> Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    env.progress(ProgressReport(task: "load", step: done, total: total))
-    done += 1
-    return !env.isCancelled()
   }
 }

@@ -27,7 +27,7 @@ extension ReplEngine {
     let (out, outputs) = runCells(targets, doc)
     guard !outputs.isEmpty else { return out }
     do {
-      try store().merge(outputs, base: doc, onWait: onWait)
+      try store().merge(outputs, base: doc, onWait: onWait, isCancelled: interpreter.environment.isCancelled)
     } catch {
       return out + "\nerror: the outputs were not written: \(error)"
     }
@@ -82,7 +82,7 @@ extension ReplEngine {
     let output = chosen.map { kept[$0].output }.filter { !$0.isEmpty }.joined(separator: "\n")
     do {
       let names = builtinNames
-      let doc = try store().modify(onWait: onWait) { doc in
+      let doc = try store().modify(onWait: onWait, isCancelled: interpreter.environment.isCancelled) { doc in
         doc.appendCode(source, output: output, title: title)
         let i = doc.cells.count - 1
         let inputs = Staleness.inputs(i, in: doc, parsed: Staleness.parse(doc), builtins: names)
@@ -132,7 +132,7 @@ extension ReplEngine {
     if OutputBlock.trimTrailing(new) == old { return "unchanged" }
     var edited = doc
     edited.setSource(new, ofCell: i)
-    let written = try store().modify(onWait: onWait) { current in
+    let written = try store().modify(onWait: onWait, isCancelled: interpreter.environment.isCancelled) { current in
       guard let j = NotebookStore.align(doc, current)[i] else {
         throw NotebookError.io("cell \(selector) changed on disk meanwhile; the edit was not written:\n\(new)")
       }

@@ -151,8 +151,10 @@ public final class NotebookStore {
   /// returns the document written. Takes the lock for the write when not already held.
   @discardableResult
   public func merge(_ outputs: [Output], base: NotebookDocument, wait: Bool = true,
-                    onWait: (String) -> Void = { _ in }) throws -> NotebookDocument {
-    try modify(wait: wait, onWait: onWait) { current in
+                    onWait: (String) -> Void = { _ in }, isCancelled: () -> Bool = { false }) throws
+    -> NotebookDocument
+  {
+    try modify(wait: wait, onWait: onWait, isCancelled: isCancelled) { current in
       let map = NotebookStore.align(base, current)
       for o in outputs {
         guard let j = map[o.cell] else { continue }  // edited or removed meanwhile: keeps its old output
@@ -166,8 +168,9 @@ public final class NotebookStore {
   /// document written. An absent file is an empty notebook (the REPL's `:keep` creates it).
   @discardableResult
   public func modify(wait: Bool = true, onWait: (String) -> Void = { _ in },
+                     isCancelled: () -> Bool = { false },
                      _ change: (inout NotebookDocument) throws -> Void) throws -> NotebookDocument {
-    try lock(wait: wait, onWait: onWait)
+    try lock(wait: wait, onWait: onWait, isCancelled: isCancelled)
     defer { unlock() }
     // Retry when the file changes between our read and our rename (an editor saving just then).
     for _ in 0..<5 {
