@@ -52,8 +52,8 @@ enum ListBuiltins {
       for (k, v) in items.enumerated() {
         switch v {
         case .int(let n):
-          if real != nil {
-            real! += Double(n)
+          if let r = real {
+            real = r + Double(n)
           } else {
             let (s, o) = total.addingReportingOverflow(n)
             guard !o else { throw Diagnostic("integer overflow in sum() at element \(k)", at: a.range) }
