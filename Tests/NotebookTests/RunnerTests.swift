@@ -29,7 +29,7 @@ import Testing
     #expect(text == expected, "\(LineDiff.unified(old: expected, new: text, oldName: "expected", newName: "actual"))")
   }
 
-  @Test(arguments: [("basics", false), ("workflow", false), ("errors", true)])
+  @Test(arguments: [("basics", false), ("workflow", false), ("errors", true), ("language", true)])
   func goldenNotebooks(name: String, keepGoing: Bool) throws {
     let (dir, path) = try prepare(name, "golden-\(name)")
     defer { TestSupport.cleanup(dir) }

@@ -573,8 +573,6 @@ public struct Parser {
       let close = advance()
       return try node(.list(items), .covering(t.range, close.range))
     case .punct("("):
-      try enter()
-      defer { leave() }
       _ = advance()
       skipNewlines()
       var e = try expression()

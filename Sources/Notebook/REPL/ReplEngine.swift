@@ -55,8 +55,10 @@ public final class ReplEngine {
     do {
       statements = try Parser.parse(source)
     } catch let d as Diagnostic {
-      // An unfinished input reads another line, unless that line was empty (the user gave up).
-      if d.isIncomplete && !line.trimmingCharacters(in: .whitespaces).isEmpty {
+      // An unfinished input reads another line, unless that line was empty (the user gave up) outside a
+      // block (inside an unterminated block, empty lines are part of it: `}` or Ctrl-C ends it).
+      let inBlock = d.message.hasPrefix("unterminated block")
+      if d.isIncomplete && (inBlock || !line.trimmingCharacters(in: .whitespaces).isEmpty) {
         inputNumber -= 1
         return .more
       }
@@ -177,7 +179,52 @@ public final class ReplEngine {
 
   /// Completion candidates for the word `prefix`: built-ins, variables, argument labels (`top_p:`),
   /// members (`model.hi` -> `model.history`), and `:` commands.
-  public func completions(for prefix: String) -> [String] {
+  public func completions(for prefix: String) -> [String] { completions(for: prefix, before: "") }
+
+  /// Completion candidates for the word `prefix` preceded on its line by `before`: inside the arguments of
+  /// `f(`, the labels offered are only `f`'s (a built-in's or a user function's).
+  public func completions(for prefix: String, before: String) -> [String] {
+    if !prefix.hasPrefix(":") && !prefix.contains("."), let callee = ReplEngine.openCallee(before) {
+      var labels: [String]? = nil
+      if let b = interpreter.builtins[callee] { labels = b.labels }
+      if let f = interpreter.userFunction(callee) { labels = f.labels }
+      if let labels {
+        let names = (interpreter.builtinOrder + interpreter.session.variables.keys.sorted()).filter { $0.hasPrefix(prefix) }
+        return Array(Set(labels.map { $0 + ":" }.filter { $0.hasPrefix(prefix) } + names)).sorted()
+      }
+    }
+    return wordCompletions(for: prefix)
+  }
+
+  /// The name before the innermost unclosed '(' of `text` (outside strings), if any.
+  static func openCallee(_ text: String) -> String? {
+    var stack: [Int] = []
+    var inString = false
+    var escaped = false
+    let scalars = Array(text.unicodeScalars)
+    for (k, c) in scalars.enumerated() {
+      if inString {
+        if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+        continue
+      }
+      switch c {
+      case "\"": inString = true
+      case "(": stack.append(k)
+      case ")": _ = stack.popLast()
+      default: break
+      }
+    }
+    guard let open = stack.last else { return nil }
+    var j = open
+    var name = ""
+    while j > 0, scalars[j - 1].properties.isAlphabetic || scalars[j - 1] == "_" || ("0"..."9").contains(scalars[j - 1]) {
+      j -= 1
+      name.unicodeScalars.insert(scalars[j], at: name.unicodeScalars.startIndex)
+    }
+    return name.isEmpty ? nil : name
+  }
+
+  func wordCompletions(for prefix: String) -> [String] {
     if prefix.hasPrefix(":") { return ReplEngine.commands.filter { $0.hasPrefix(prefix) } }
     if let dot = prefix.lastIndex(of: ".") {
       let base = String(prefix[..<dot])
@@ -187,13 +234,15 @@ public final class ReplEngine {
       switch v {
       case .object(let o): names = o.memberNames
       case .list: names = ["count", "first", "last"]
+      case .range: names = ["count", "lower", "upper"]
       case .string: names = ["count"]
       default: break
       }
       return names.filter { $0.hasPrefix(partial) }.map { base + "." + $0 }
     }
+    let userLabels = interpreter.session.variables.keys.compactMap { interpreter.userFunction($0)?.labels }.joined()
     let words = interpreter.builtinOrder + interpreter.session.variables.keys.sorted()
-      + library.labels.map { $0 + ":" }
+      + (library.labels + userLabels).map { $0 + ":" }
     var seen: Set<String> = []
     return words.filter { $0.hasPrefix(prefix) && seen.insert($0).inserted }.sorted()
   }
@@ -210,7 +259,16 @@ public final class ReplEngine {
     }
     if !pending.isEmpty {
       // Input ended inside an unfinished statement: report it.
-      if case .output(let text) = feed("") , !text.isEmpty { write(text + "\n") }
+      let source = pending.joined(separator: "\n")
+      pending = []
+      inputNumber += 1
+      do {
+        _ = try Parser.parse(source)
+      } catch let d as Diagnostic {
+        write(d.render(file: "<repl \(inputNumber)>", lines: diagnosticLines(source)) + "\n")
+      } catch {
+        write("error: \(error)\n")
+      }
     }
   }
 }

@@ -71,10 +71,18 @@ enum ReadlineTerminal {
     rl_redisplay()
   }
 
-  static let complete: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, _, _ in
+  static let complete: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, start, _ in
     guard let text else { return nil }
     let prefix = String(cString: text)
-    ReplSignals.matches = ReplSignals.engine?.completions(for: prefix) ?? []
+    // The line before the word (for the labels of the call it is in).
+    var before = ""
+    if let line = rl_line_buffer, start > 0 {
+      before = String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(line).assumingMemoryBound(to: UInt8.self),
+                                                    count: Int(start)), as: UTF8.self)
+    }
+    ReplSignals.matches = ReplSignals.engine?.completions(for: prefix, before: before) ?? []
+    // A space after a completed label, nothing after a name (so `.` or `(` can follow it directly).
+    rl_completion_append_character = ReplSignals.matches.allSatisfy { $0.hasSuffix(":") } ? 32 : 0
     ReplSignals.matchIndex = 0
     if ReplSignals.matches.isEmpty { return nil }  // readline falls back to file names (paths in strings)
     rl_attempted_completion_over = 1
