@@ -4,7 +4,7 @@
 /// a dataset's songs). Integer arithmetic is overflow-checked; every error points at the argument at fault.
 enum ListBuiltins {
   /// Most elements a range or object is expanded to (`zip`, `enumerate`, `sorted` of a range).
-  static let maxElements = 10_000_000
+  static let maxElements = 1_000_000
 
   static var len: Builtin {
     Builtin(
