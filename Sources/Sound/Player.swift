@@ -49,6 +49,10 @@ public final class AudioPlayer: @unchecked Sendable {
 
   public init(searchPath: String? = nil) { _searchPath = searchPath }
 
+  /// Stops the shared player's sound when the process exits normally (it runs in its own process group,
+  /// so it would otherwise outlive a REPL that quits while it plays).
+  private static let stopAtExit: Void = { atexit { AudioPlayer.shared.stop() } }()
+
   public enum Failure: Error, CustomStringConvertible {
     case noPlayer
     case spawn(String, Int32)
@@ -91,6 +95,7 @@ public final class AudioPlayer: @unchecked Sendable {
       if owned { unlink(wavFile) }
       throw Failure.noPlayer
     }
+    if self === AudioPlayer.shared { AudioPlayer.stopAtExit }
     let errFile = NSTemporaryDirectory() + "midigen-player-\(getpid())-\(UUID().uuidString.prefix(8)).err"
     let child: pid_t
     do {

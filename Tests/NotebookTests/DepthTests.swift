@@ -58,3 +58,17 @@ import Testing
     #expect(TestSupport.run(TestSupport.interpreter(), chain) == String(Parser.maxDepth - 1))
   }
 }
+
+/// Values nested by a loop stop at `Value.maxNesting` with an error, so printing and freeing them stay safe.
+@Suite struct ValueNestingTests {
+  @Test func loopsCannotNestListsWithoutBound() {
+    let interp = TestSupport.interpreter()
+    let r = interp.run("x = []\nfor i in 0..<100000 { x = [x] }")
+    #expect(r.error?.message.contains("lists nested too deeply") == true)
+    #expect(r.error?.range.start.line == 2)
+    #expect(TestSupport.run(interp, "x").count > Value.maxNesting)
+    #expect(TestSupport.run(interp, "x = 0\nx") == "0")
+    let s = TestSupport.interpreter().run("y = [0]\nfor i in 0..<100000 { y[0] = y }")
+    #expect(s.error?.message.contains("lists nested too deeply") == true)
+  }
+}

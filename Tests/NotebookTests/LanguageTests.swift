@@ -212,7 +212,7 @@ import Testing
     #expect(e.completions(for: "c", before: "generate(m, ") == ["count:"])
     #expect(e.completions(for: "t", before: "sample(m, ").contains("top_p:"))
     #expect(!e.completions(for: "t", before: "sample(m, ").contains("temperature_scale:"))
-    #expect(e.completions(for: "t", before: "generate(x, f(1), ") == ["take", "temperature_scale:", "train"])
+    #expect(e.completions(for: "t", before: "generate(x, f(1), ") == ["take", "temperature_scale:", "train", "transpose"])
     #expect(ReplEngine.openCallee("print(\"(\", take(") == "take")
   }
 }

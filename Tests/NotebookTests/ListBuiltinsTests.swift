@@ -57,7 +57,7 @@ import Testing
     ("sorted([1, \"a\"])", "1:8", "sorted() cannot compare element 1 with element 0: a string with an integer"),
     ("sorted(3)", "1:8", "sorted() needs a list, string, range, melody or dataset, got an integer"),
     ("sorted([1], reverse: 1)", "1:22", "reverse must be true or false"),
-    ("sorted(range(0, 100000000))", "1:8", "would make a list of 100,000,000 elements (at most 10,000,000)"),
+    ("sorted(range(0, 100000000))", "1:8", "would make a list of 100,000,000 elements (at most 1,000,000)"),
     ("zip([1])", "1:1", "zip() needs at least two lists"),
     ("zip([1], 2)", "1:10", "zip() needs a list, string, range, melody or dataset, got an integer"),
     ("enumerate([1], start: 9223372036854775807)", "1:23", "integer overflow in enumerate() indices"),

@@ -114,7 +114,7 @@ import Testing
     ("plot(a, labels: [\"x\"])", "1:17", "labels: applies to a list"),
     ("plot(a, side_by_side: true)", "1:23", "side_by_side: applies to a list"),
     ("plot([base], side_by_side: true)", "1:28", "side_by_side: applies to melodies"),
-    ("plot([a], side_by_side: 1)", "1:24", "side_by_side must be true or false"),
+    ("plot([a], side_by_side: 1)", "1:25", "side_by_side must be true or false"),
     ("plot([a], title: 3)", "1:18", "title must be a string, got an integer"),
   ])
   func errorsAreLocated(source: String, at: String, message: String) throws {

@@ -4,12 +4,12 @@
 /// a dataset's songs). Integer arithmetic is overflow-checked; every error points at the argument at fault.
 enum ListBuiltins {
   /// Most elements a range or object is expanded to (`zip`, `enumerate`, `sorted` of a range).
-  static let maxElements = 10_000_000
+  static let maxElements = 1_000_000
 
   static var len: Builtin {
     Builtin(
       "len", usage: "len(x)",
-      summary: "the number of elements of a list, string, range, melody or dataset",
+      summary: "the length of a list, string, range, melody or dataset",
       details: ["the same as x.count"]
     ) { call in
       try call.allowPositional(1)
@@ -40,8 +40,8 @@ enum ListBuiltins {
   static var sum: Builtin {
     Builtin(
       "sum", usage: "sum(list | range)",
-      summary: "the sum of numbers (an integer when all are integers; 0 for none)",
-      details: ["integer overflow is an error"]
+      summary: "the sum of numbers (an integer when all are integers)",
+      details: ["0 for an empty list; integer overflow is an error"]
     ) { call in
       try call.allowPositional(1)
       let a = try call.argument(0, "a list of numbers")
@@ -52,8 +52,8 @@ enum ListBuiltins {
       for (k, v) in items.enumerated() {
         switch v {
         case .int(let n):
-          if real != nil {
-            real! += Double(n)
+          if let r = real {
+            real = r + Double(n)
           } else {
             let (s, o) = total.addingReportingOverflow(n)
             guard !o else { throw Diagnostic("integer overflow in sum() at element \(k)", at: a.range) }
@@ -141,7 +141,7 @@ enum ListBuiltins {
   static var zip: Builtin {
     Builtin(
       "zip", usage: "zip(a, b, ...)",
-      summary: "a list of [a[i], b[i], ...] lists, as long as the shortest argument"
+      summary: "a list of [a[i], b[i], ...], as long as the shortest argument"
     ) { call in
       guard call.positional.count >= 2 else { throw call.error("zip() needs at least two lists") }
       let lists = try call.positional.map { try elements($0.value, call, $0.range) }

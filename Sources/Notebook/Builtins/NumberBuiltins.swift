@@ -54,7 +54,7 @@ enum NumberBuiltins {
   static var int: Builtin {
     Builtin(
       "int", usage: "int(x)",
-      summary: "an integer from a number (toward zero), a string (\"42\") or a bool",
+      summary: "an integer from a number (toward zero), a string (\"42\") or bool",
       details: ["int(2.9) is 2, int(-2.9) is -2; out-of-range numbers and nan are errors"]
     ) { call in
       try call.allowPositional(1)

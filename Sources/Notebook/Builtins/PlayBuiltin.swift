@@ -14,7 +14,7 @@ enum PlayBuiltin {
   static var play: Builtin {
     Builtin(
       "play", usage: "play(melody | \"x.wav\" | \"x.mid\")",
-      summary: "plays a melody or a sound file in the background (stop() ends it)",
+      summary: "plays a melody or a .wav/.mid file in the background",
       details: [
         "A melody (or MIDI file) is rendered with the built-in synthesizer first.",
         "Uses the first system player found: pw-play, paplay, aplay (Linux) or",

@@ -12,8 +12,9 @@ enum PlotBuiltin {
       details: [
         "Shown as text in outputs; save(plot(x), \"x.svg\") writes the same chart as SVG.",
         "A list of models (or histories) overlays their loss curves, train and",
-        "valid, in one chart; a list of melodies stacks their piano rolls, or with",
-        "side_by_side: true draws them in a row with one pitch range (3 fit in 80 columns).",
+        "valid, in one chart; a list of melodies stacks their piano rolls.",
+        "side_by_side: true draws the rolls in a row, on one pitch range and time",
+        "  span (three fit in 80 columns)",
         "labels: names for the list's items (default: the names of the variables",
         "  holding them, else their own names)",
         "title: the chart's title (default: \"loss\", the melody's or the dataset's name)",

@@ -20,20 +20,60 @@ public final class Interpreter {
   private(set) var shown: [Value] = []
   /// `session.globals.id`, kept here for the check on each call.
   let globalsID: Int
-  /// Nesting of user function calls now running.
-  var callDepth = 0
-  /// Below this stack address a call is refused (see `StackGuard`).
-  var stackLimit: UInt = 0
+  /// Mutable state of running code, behind a pointer (no exclusivity checks on each call).
+  struct RunState {
+    /// Nesting of user function calls now running.
+    var callDepth = 0
+    /// Below this stack address a call is refused (see `StackGuard`).
+    var stackLimit: UInt = 0
+    /// The first free slot of `frames`.
+    var frameTop = 0
+  }
+  let state: UnsafeMutablePointer<RunState>
+  /// Local slots of the running calls, allocated as a stack (a call beyond it allocates its own).
+  let frames: UnsafeMutablePointer<Value?>
+  static let frameCapacity = 1 << 15
+  var callDepth: Int {
+    get { state.pointee.callDepth }
+    set { state.pointee.callDepth = newValue }
+  }
+  var stackLimit: UInt {
+    get { state.pointee.stackLimit }
+    set { state.pointee.stackLimit = newValue }
+  }
 
   public init(session: Session = Session(), environment: ExecutionEnvironment, builtins: [Builtin]) {
     self.session = session
     self.environment = environment
     self.isCancelled = environment.isCancelled
     self.globalsID = session.globals.id
+    self.state = .allocate(capacity: 1)
+    self.state.initialize(to: RunState())
+    self.frames = .allocate(capacity: Interpreter.frameCapacity)
     var table: [String: Builtin] = [:]
     for b in builtins { table[b.name] = b }
     self.builtins = table
     self.builtinOrder = builtins.map(\.name)
+  }
+
+  deinit {
+    state.deallocate()
+    frames.deallocate()
+  }
+
+  /// Runs `body` with `n` fresh (unbound) local slots.
+  @inline(__always)
+  func withFrame<R>(_ n: Int, _ body: (UnsafeMutablePointer<Value?>) throws -> R) rethrows -> R {
+    let top = state.pointee.frameTop
+    let onStack = top + n <= Interpreter.frameCapacity
+    let locals: UnsafeMutablePointer<Value?> = onStack ? frames + top : .allocate(capacity: n)
+    if onStack { state.pointee.frameTop = top + n }
+    locals.initialize(repeating: nil, count: n)
+    defer {
+      locals.deinitialize(count: n)
+      if onStack { state.pointee.frameTop = top } else { locals.deallocate() }
+    }
+    return try body(locals)
   }
 
   /// The result of running one cell: its output text (no trailing newline) and the error that stopped it.

@@ -66,8 +66,15 @@ final class ListNode: Node {
   override func eval(_ e: Env) throws -> Value {
     var out: [Value] = []
     out.reserveCapacity(items.count)
-    for item in items { out.append(try item.eval(e)) }
-    return .list(out)
+    var nested = false
+    for item in items {
+      let v = try item.eval(e)
+      if case .list = v { nested = true }
+      out.append(v)
+    }
+    let list = Value.list(out)
+    if nested { try list.checkNesting(range) }
+    return list
   }
 }
 

@@ -178,6 +178,7 @@ final class SetIndexStmt: Stmt {
     let current = try read.eval(e)
     let i = try Call.integer(try index.eval(e), "an index", index.range)
     let v = try value.eval(e)
+    if case .list = v { try Value.list([v]).checkNesting(value.range) }
     guard case .list(let items) = current else {
       throw Diagnostic("cannot assign to an element of \(current.aTypeName) (only list elements can be "
                        + "assigned)", at: read.range)

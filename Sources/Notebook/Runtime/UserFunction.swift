@@ -120,13 +120,11 @@ extension Interpreter {
   }
 
   func callUser(_ f: UserFunction, _ code: CompiledFunction, _ site: CallNode, _ e: Env) throws -> Value {
-    let n = code.frameSize
-    let locals = UnsafeMutablePointer<Value?>.allocate(capacity: n)
-    locals.initialize(repeating: nil, count: n)
-    defer {
-      locals.deinitialize(count: n)
-      locals.deallocate()
-    }
+    try withFrame(code.frameSize) { locals in try callUser(f, code, site, e, locals) }
+  }
+
+  func callUser(_ f: UserFunction, _ code: CompiledFunction, _ site: CallNode, _ e: Env,
+                _ locals: UnsafeMutablePointer<Value?>) throws -> Value {
     if site.positional.count > code.positionalCount {
       let k = code.positionalCount
       throw Diagnostic("\(code.name)() takes \(k) positional argument\(k == 1 ? "" : "s"), got \(site.positional.count)",
@@ -163,15 +161,10 @@ extension Interpreter {
         throw Diagnostic("\(o.name)() takes \(code.positionalCount) positional argument"
                          + "\(code.positionalCount == 1 ? "" : "s"), got \(arguments.count)", at: range)
       }
-      let n = code.frameSize
-      let locals = UnsafeMutablePointer<Value?>.allocate(capacity: n)
-      locals.initialize(repeating: nil, count: n)
-      defer {
-        locals.deinitialize(count: n)
-        locals.deallocate()
+      return try withFrame(code.frameSize) { locals in
+        for (k, v) in arguments.enumerated() { locals[k] = v }
+        return try invoke(code, locals, globals: session.globals.base, at: range)
       }
-      for (k, v) in arguments.enumerated() { locals[k] = v }
-      return try invoke(code, locals, globals: session.globals.base, at: range)
     case .function(let name):
       guard let b = builtins[name] else { break }
       let c = Call(interpreter: self, name: name, range: range, positional: arguments.map { ($0, range) }, labelled: [:])
@@ -186,11 +179,12 @@ extension Interpreter {
   func invoke(_ code: CompiledFunction, _ locals: UnsafeMutablePointer<Value?>, globals: UnsafeMutablePointer<Value?>,
               at range: SourceRange) throws -> Value {
     try checkInterrupt()
-    callDepth += 1
-    defer { callDepth -= 1 }
-    if callDepth > Interpreter.maxCallDepth || StackGuard.isLow(stackLimit) {
-      throw Diagnostic("recursion too deep: more than \(callDepth - 1) nested function calls (in \(code.name)())",
-                       at: range)
+    let st = state
+    st.pointee.callDepth += 1
+    defer { st.pointee.callDepth -= 1 }
+    if st.pointee.callDepth > Interpreter.maxCallDepth || StackGuard.isLow(st.pointee.stackLimit) {
+      throw Diagnostic("recursion too deep: more than \(st.pointee.callDepth - 1) nested function calls "
+                       + "(in \(code.name)())", at: range)
     }
     let frame = Env(interp: self, globals: globals, locals: locals)
     if !code.defaults.isEmpty {
