@@ -1,12 +1,14 @@
+import Files
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// SIGINT (Ctrl-C), SIGTERM and SIGHUP during `midigen run`: the first one is recorded and long work stops
 /// at its next safe point (a training step, a sampling segment, a loop iteration, the next statement); the
-/// run then writes the notebook and the session and exits 128 + the signal (130, 143, 129). The handler
-/// restores the default action, so a second signal of the same kind ends the process at once (the
-/// notebook is replaced atomically, so even that leaves a whole file).
+/// run then writes the notebook and the session and exits 128 + the signal (130, 143, 129). A second
+/// signal ends the process at once after removing the temporary files of saves in progress (the notebook
+/// is replaced atomically, so even that leaves a whole file).
 enum RunSignals {
   /// The first signal received (0: none). Written only by the handler.
   nonisolated(unsafe) static var received: Int32 = 0
@@ -24,8 +26,13 @@ enum RunSignals {
   }
 
   static let handler: @convention(c) (Int32) -> Void = { sig in
-    if RunSignals.received == 0 { RunSignals.received = sig }
-    signal(sig, SIG_DFL)
+    if RunSignals.received == 0 {
+      RunSignals.received = sig
+    } else {
+      // A second signal: remove the temporary files of saves in progress (async-signal-safe) and end now.
+      AtomicFile.removeTemporaries()
+      _exit(128 + sig)
+    }
   }
 
   static var cancelled: Bool { received != 0 }

@@ -42,6 +42,7 @@ func replCommand(_ argv: [String]) -> Int32 {
     baseDirectory: path.map { ($0 as NSString).deletingLastPathComponent } ?? "", threads: threads,
     progress: { progress.update($0) }, isCancelled: { ReplSignals.interrupted })
   env.timing = args.flag("timing")
+  env.interactive = interactive  // play() sounds only for a person at a terminal
   let library = StandardLibrary()
   var session = Session()
   if let path {
