@@ -215,7 +215,15 @@ public final class AudioPlayer: @unchecked Sendable {
     let cArgs = argv.map { strdup($0) } + [nil]
     defer { for p in cArgs { free(p) } }
     var child: pid_t = 0
-    let code = posix_spawn(&child, path, &actions, &attributes, cArgs, environ)
+    var code = posix_spawn(&child, path, &actions, &attributes, cArgs, environ)
+    // ETXTBSY: another thread's fork still holds the executable open for writing (a player script just
+    // written); that descriptor closes at the child's exec, so a short retry succeeds.
+    var tries = 0
+    while code == ETXTBSY && tries < 50 {
+      tries += 1
+      usleep(20_000)
+      code = posix_spawn(&child, path, &actions, &attributes, cArgs, environ)
+    }
     guard code == 0 else { throw Failure.spawn(argv[0], code) }
     return child
   }
