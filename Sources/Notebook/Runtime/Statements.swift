@@ -14,6 +14,7 @@ class Stmt {
 struct Unowned<T: AnyObject> {
   let ref: Unmanaged<T>
   init(object: T) { ref = .passUnretained(object) }
+  init(ref: Unmanaged<T>) { self.ref = ref }
   var object: T { ref.takeUnretainedValue() }
   /// Runs `body` with the object, without retaining it.
   @inline(__always) func with<R>(_ body: (T) throws -> R) rethrows -> R { try ref._withUnsafeGuaranteedRef(body) }

@@ -36,16 +36,19 @@ final class CompiledFunction {
 public final class UserFunction: NotebookObject, PersistableObject {
   public let decl: FunctionDecl
   var code: CompiledFunction? {
-    didSet { fastCode = code }
+    didSet { fastCode.pointee = code.map { .passUnretained($0) } }
   }
-  /// `code`, read without reference counting on each call.
-  unowned(unsafe) var fastCode: CompiledFunction?
+  /// `code`, read on each call without reference counting or exclusivity checks.
+  let fastCode: UnsafeMutablePointer<Unmanaged<CompiledFunction>?>
 
   init(_ decl: FunctionDecl, code: CompiledFunction?) {
     self.decl = decl
     self.code = code
-    self.fastCode = code
+    fastCode = .allocate(capacity: 1)
+    fastCode.initialize(to: code.map { .passUnretained($0) })
   }
+
+  deinit { fastCode.deallocate() }
 
   public var name: String { decl.name }
   public var typeName: String { "function" }
@@ -71,7 +74,9 @@ public final class UserFunction: NotebookObject, PersistableObject {
   /// The compiled body for `interp`'s session (compiled again when called from another session).
   @inline(__always)
   func compiled(for interp: Interpreter) throws -> Unowned<CompiledFunction> {
-    if let c = fastCode, c.globalsID == interp.globalsID { return Unowned(object: c) }
+    if let c = fastCode.pointee, c._withUnsafeGuaranteedRef({ $0.globalsID }) == interp.globalsID {
+      return Unowned(ref: c)
+    }
     return Unowned(object: try compile(for: interp))
   }
 
