@@ -137,6 +137,38 @@ import Testing
     #expect(errors > 0)
   }
 
+  /// Every global outside the allowlist is refused by name, whether named by GLOBAL (protocol 2) or by
+  /// STACK_GLOBAL (protocol 4), and before any REDUCE could call it.
+  @Test func globalsOutsideTheAllowlistAreRefused() throws {
+    let modules = ["posix", "os", "builtins", "__builtin__", "subprocess", "torch", "collections", "numpy.core", "_codecs"]
+    let names = ["system", "eval", "exec", "Popen", "load", "defaultdict", "_reconstruct", "encode", "getattr"]
+    for m in modules {
+      for n in names where !PickleReader.allowed.contains(m + "." + n) {
+        let full = m + "." + n
+        let v2: [UInt8] = [0x80, 2, 0x63] + Array("\(m)\n\(n)\n".utf8) + [0x29, 0x52, 0x2E]
+        var v4: [UInt8] = [0x80, 4, 0x8C, UInt8(m.utf8.count)] + Array(m.utf8)
+        v4 += [0x8C, UInt8(n.utf8.count)] + Array(n.utf8) + [0x93, 0x29, 0x52, 0x2E]
+        for bytes in [v2, v4] {
+          #expect {
+            try bytes.withUnsafeBytes { raw in var r = PickleReader(raw); _ = try r.read() }
+          } throws: { "\($0)".contains("refused global '\(full)'") }
+        }
+      }
+    }
+  }
+
+  /// The float32 path draws the same tokens as the binary16 sampler here (nucleus sampling, no prime, two
+  /// melodies), with offsets close.
+  @Test func exactAndFastSamplersAgreeOnTheFixture() throws {
+    let (m, _) = try TorchCheckpoint.load(path: Self.dir + "/ckpt_zip.pt")
+    var o = SampleOptions()
+    o.length = 200; o.topP = 0.9; o.seed = 7; o.count = 2
+    let a = try ExactSampler.sample(m, options: o), b = try Sampler.sample(m, options: o)
+    #expect(a.map(\.ids) == b.map(\.ids))
+    let worst = zip(a, b).flatMap { zip($0.offsets, $1.offsets).map { abs($0 - $1) } }.max() ?? 1
+    #expect(worst < 2e-3)
+  }
+
   @Test func modelReprIsParsed() {
     let r = """
       GRUNet(

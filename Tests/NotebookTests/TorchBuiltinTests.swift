@@ -86,12 +86,14 @@ import Testing
     let out = TestSupport.run(i, """
       m = open("\(Self.fixtures)/torch/ckpt_zip.pt")
       d = load("songs", events: "music21")
+      d
       e = evaluate(m, d, unknown: "nearest")
       e.songs
       m = train(m, d, steps: 1, batch: 2, seq: 16, unknown: "skip")
       m.steps
       """)
     #expect(out.contains("dataset: "), "\(out)")
+    #expect(out.contains("vocabulary 12 tokens (music21 events)"), "\(out)")
     #expect(out.contains("mapped to the nearest vocabulary token"), "\(out)")
     #expect(out.contains("skipped"), "\(out)")
     #expect(out.hasSuffix("121"), "\(out)")

@@ -5,7 +5,7 @@ import Foundation
 /// (SIMD dot products; libm `expf`/`tanhf`). The fast `Sampler` reads binary16 copies of the GRU and
 /// output matrices, so its logits differ from PyTorch's by ~1e-4 and its offsets by up to ~4e-4; this
 /// path differs from PyTorch only by the rounding order of the sums (~1e-6). Same options, seeds and
-/// token draws (`Nucleus.draw`) as `Sampler`; several times slower.
+/// token draws (`Nucleus.draw`) as `Sampler`; about ten times slower (one thread, no batching).
 ///
 ///     x = LayerNorm(emb[tok] + off.weight·offset + off.bias)
 ///     per layer: r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(…z…), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))

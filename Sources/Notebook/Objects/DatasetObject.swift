@@ -19,7 +19,9 @@ public final class DatasetObject: IndexableObject, PersistableObject {
     let d = dataset
     let o = d.options
     var s = "dataset \(path): \(d.songs.count) songs, \(Format.grouped(d.eventCount)) events, vocabulary "
-      + "\(d.vocab.count) tokens (chords \(o.chords.rawValue), quantize \(o.quantize)\(o.drums ? ", drums" : ""))"
+      + "\(d.vocab.count) tokens ("
+      + (o.events == .music21 ? "music21 events" : "chords \(o.chords.rawValue), quantize \(o.quantize)\(o.drums ? ", drums" : "")")
+      + ")"
     if !d.failures.isEmpty {
       s += "\n  skipped \(d.failures.count) file\(d.failures.count == 1 ? "" : "s"):"
       for f in d.failures.prefix(3) { s += "\n    \(relative(f.file)): \(f.reason)" }
