@@ -180,6 +180,16 @@ import Testing
       #expect(wavs.count > k && wavs[k] == Self.cksum([UInt8](bytes)), "player \(k + 1) vs \(name).wav")
     }
 
+    // With --allow-outside, the saved WAVs of displayed melodies are recognised as their players' sound
+    // (rendered again in Swift and compared byte for byte); the two others are too large to embed.
+    let outside = try Self.midigen(
+      ["export", "notebooks/inference.mgnb", "--html", "outside.html", "--allow-outside"], cwd: dir)
+    #expect(outside.status == 0, "\(outside.stderr)")
+    let outsideHTML = try String(contentsOfFile: dir + "/outside.html", encoding: .utf8)
+    #expect(outsideHTML.components(separatedBy: "its player above plays it").count - 1 == 4)
+    #expect(outsideHTML.components(separatedBy: "display the melody to get a player").count - 1 == 2)
+    #expect(!outsideHTML.contains("data:audio/wav"))
+
     // A screenshot for people to look at (not committed).
     let shot = Self.root + "/.build/page-screenshot.png"
     _ = try Self.run(

@@ -98,6 +98,27 @@ import Testing
     #expect(html.contains("data:audio/wav;base64," + Data(wav).base64EncodedString()))
   }
 
+  /// A run then an export, as a user publishes: displayed charts become SVG in place of their text,
+  /// displayed melodies keep their text and get a player, saved files inside the folder are embedded.
+  @Test func runThenExportShowsChartsAndPlayers() throws {
+    let dir = try TestSupport.tempFolder()
+    defer { TestSupport.cleanup(dir) }
+    try TestSupport.writeSongs(into: dir)
+    try FileManager.default.copyItem(atPath: TestSupport.goldenFolder + "/workflow.mgnb", toPath: dir + "/workflow.mgnb")
+    #expect(try midigen(["run", "workflow.mgnb"], in: dir).status == 0)
+    let r = try midigen(["export", "workflow.mgnb"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(!r.stderr.contains("warning"), "\(r.stderr)")
+    let html = try String(contentsOfFile: dir + "/workflow.html", encoding: .utf8)
+    func count(_ s: String) -> Int { html.components(separatedBy: s).count - 1 }
+    #expect(count("<svg xmlns=") == 2)  // the data cell's piano roll, the saved loss chart
+    #expect(count("<figure class=\"player\"") == 3)  // first, greedy, drop(continued, 6)
+    #expect(count("data:audio/wav;base64,") == 1)  // out/greedy.wav (its melody was shown in another cell)
+    #expect(!html.contains("class=\"notice\""))
+    #expect(html.contains("<pre class=\"output\">melody "))
+    #expect(!html.contains("┤"), "a chart's text drawing is replaced by its SVG")
+  }
+
   @Test func oldRunFallsBackToTextAndSaysSoOnce() throws {
     let dir = try Self.tempDir("old")
     defer { try? FileManager.default.removeItem(atPath: dir) }

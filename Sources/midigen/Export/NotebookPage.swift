@@ -10,6 +10,8 @@ import Sound
 struct NotebookPage {
   var embedder: FileEmbedder
   let notebookPath: String
+  /// Longest melody that gets a player (the page renders its sound in memory when it opens).
+  static let maxPlayerSeconds = 600.0
   /// Warnings for the terminal (each also visible in the page).
   var warnings: [String] = []
   var charts = 0
@@ -100,13 +102,18 @@ struct NotebookPage {
         if let m = item.melody {
           chunk += lines[j..<j + count]
           flush()
+          j += count
           let melody = PlayerMelody(
             name: m.name, tempo: m.tempo,
             notes: m.notes.map { .init(pitch: $0.pitch, start: $0.start, duration: $0.duration, velocity: $0.velocity) })
+          // The page renders a melody's sound when it opens: beyond 10 minutes that is too much memory.
+          guard melody.seconds <= NotebookPage.maxPlayerSeconds else {
+            result.append(.note("(no player: \(m.name) lasts \(Int(melody.seconds / 60)) minutes, more than the page's 10)"))
+            continue
+          }
           result.append(.melody(melody))
           melodies.append(melody)
           players += 1
-          j += count
           continue
         }
       }
@@ -139,7 +146,7 @@ struct NotebookPage {
     switch embedder.check(path, limit: Int.max) {
     case .failure(let f): return failure(path, f)
     case .success(let (real, size)):
-      for m in melodies where size == WAV.headerSize + 2 * expectedSamples(m) {
+      for m in melodies where size <= 128 << 20 && size == WAV.headerSize + 2 * expectedSamples(m) {
         let notes = m.notes.map { SynthNote(pitch: $0.pitch, start: $0.start, duration: $0.duration, velocity: $0.velocity) }
         if let data = FileManager.default.contents(atPath: real),
           [UInt8](data) == WAV.encode(Synth.render(notes, tempo: m.tempo), sampleRate: MelodyPlayer.sampleRate)
