@@ -52,7 +52,7 @@ import Testing
     _ = e.feed("model_name = \"m\"")
     _ = e.feed("xs = [1]")
     #expect(e.completions(for: "sa") == ["sample", "save"])
-    #expect(e.completions(for: "mod") == ["model_name"])
+    #expect(e.completions(for: "mod") == ["model:", "model_name"])  // model: is stats()'s label
     #expect(e.completions(for: "top") == ["top_p:"])
     #expect(e.completions(for: "xs.c") == ["xs.count"])
     #expect(e.completions(for: ":r") == [":run"])

@@ -61,7 +61,9 @@ public final class ModelObject: PersistableObject {
     case "dropout": return .float(Double(Format.float(c.dropout)) ?? Double(c.dropout))
     case "parameters": return .int(net.parameterCount)
     case "steps": return .int(net.history.steps)
-    case "loss": return net.history.train.last.map { .float($0.loss) } ?? .nothing
+    case "loss":
+      let k = net.history.kept ?? net.history.steps
+      return net.history.train.last(where: { $0.step <= k }).map { .float($0.loss) } ?? .nothing
     case "valid_loss":
       let k = net.history.kept ?? net.history.steps
       return net.history.valid.last(where: { $0.step <= k }).map { .float($0.loss) } ?? .nothing
