@@ -89,7 +89,7 @@ enum FileBuiltins {
   static var open: Builtin {
     Builtin(
       "open", usage: "open(path, chords: \"normal\", quantize: 12, drums: false, events: \"midigen\", vocab: list)",
-      summary: "reads a model (.safetensors, or PyTorch .ch/.pt/.pth) or a melody (.mid, .json)",
+      summary: "reads a model (.safetensors, .pt, .ch) or a melody (.mid, .json)",
       details: ["A melody from a MIDI file keeps the file's own notes, so",
                 "save(open(\"x.mid\"), \"x.wav\") renders any MIDI file; chords, quantize,",
                 "drums and events set how its events are encoded, as for load().",
@@ -174,7 +174,7 @@ enum FileBuiltins {
   static var load: Builtin {
     Builtin(
       "load", usage: "load(path, chords: \"normal\", quantize: 12, limit: all, drums: false, events: \"midigen\")",
-      summary: "reads MIDI and ABC files (a file, a folder or a glob) into a dataset",
+      summary: "reads MIDI and ABC files (a file, folder or glob) into a dataset",
       details: [
         "chords: \"normal\" (music21 normal order of pitch classes, as the original) or \"pitches\"",
         "quantize: grid steps per quarter note",

@@ -109,7 +109,7 @@ enum SampleBuiltin {
   static var evaluate: Builtin {
     Builtin(
       "evaluate", usage: "evaluate(model, dataset, seq: 256, unknown: \"error\")",
-      summary: "token cross-entropy, accuracy, offset error on held-out songs, beside a bigram baseline",
+      summary: "token cross-entropy, accuracy, offset error vs a bigram baseline",
       details: [
         "cross-entropy: mean -ln p(next token) in nats over every event of the",
         "  whole validation songs (windows of seq events, state reset per window);",

@@ -7,7 +7,7 @@ enum StatsBuiltin {
   static var builtin: Builtin {
     Builtin(
       "stats", usage: "stats(melodies, dataset, model: m, n: 8, valid: 0.1, seed: 0)",
-      summary: "music statistics of melodies beside held-out songs, against the training songs",
+      summary: "music statistics of melodies beside held-out and training songs",
       details: [
         "melodies: a melody or a list of melodies (e.g. sample(..., count: 8))",
         "model: take the training / held-out split of this model's training (as",
