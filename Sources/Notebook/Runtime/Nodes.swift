@@ -288,15 +288,18 @@ final class CompareNode: BinaryNode {
   enum Kind { case less, lessEqual, greater, greaterEqual, equal, notEqual }
   let kind: Kind
   override init(_ op: String, _ lhs: Node, _ rhs: Node, _ opRange: SourceRange, _ range: SourceRange) {
-    switch op {
-    case "<": kind = .less
-    case "<=": kind = .lessEqual
-    case ">": kind = .greater
-    case ">=": kind = .greaterEqual
-    case "==": kind = .equal
-    default: kind = .notEqual
-    }
+    kind = CompareNode.kind(op)
     super.init(op, lhs, rhs, opRange, range)
+  }
+  static func kind(_ op: String) -> Kind {
+    switch op {
+    case "<": return .less
+    case "<=": return .lessEqual
+    case ">": return .greater
+    case ">=": return .greaterEqual
+    case "==": return .equal
+    default: return .notEqual
+    }
   }
   override func eval(_ e: Env) throws -> Value {
     let a = try lhs.eval(e)
