@@ -31,6 +31,19 @@ import Testing
     #expect(run("help(\"for\")").hasPrefix("for x in LIST_OR_RANGE"))
   }
 
+  /// `x + 1`, `n - 2`, `n < 2` (an integer literal on the right, one node at run time): the same results and
+  /// errors as with any other operands.
+  @Test func integerLiteralOnTheRight() {
+    #expect(run("fn f(x) { return [x + 1, x - 2, x < 2, x >= 2, x == 2, x != 2] }\nf(2); f(0.5); f(-9)")
+      == "[3, 0, false, true, true, false]\n[1.5, -1.5, true, false, false, true]\n[-8, -11, true, false, false, true]")
+    #expect(run("g = 2.5; g + 1; g - 1; g < 3") == "3.5\n1.5\ntrue")
+    #expect(run("fn f(s) { return s + 1 }\nf(\"a\")").contains("cannot apply '+' to a string and an integer"))
+    #expect(run("fn f(n) { return n - 1 }\nf(-9223372036854775807 - 1)").contains("integer overflow in '-'"))
+    #expect(run("fn f(n) { return n + 1 }\nf(9223372036854775807)").contains("integer overflow in '+'"))
+    #expect(run("fn f() { y = y - 1 }\nf()").contains("'y' is read before it is assigned"))
+    #expect(run("fn f(x) { return x < 1 }\nf(\"a\")").contains("cannot compare a string and an integer with '<'"))
+  }
+
   @Test func operatorsAndPrecedence() {
     #expect(run("1 + 2 * 3 % 4; -7 % 3; 7 % -3; 7.5 % 2; -(2 + 3)") == "3\n2\n-2\n1.5\n-5")
     #expect(run("1 < 2 and 2 < 3; 1 > 2 or 3 > 2; not true; not (1 == 2)") == "true\ntrue\nfalse\ntrue")

@@ -135,6 +135,14 @@ struct Resolver {
       return op == "not" ? NotNode(try expr(operand), e.range) : NegateNode(try expr(operand), e.range)
     case .binary(let op, let lhs, let rhs, let opRange):
       let l = try expr(lhs), r = try expr(rhs)
+      if case .integer(let c) = rhs.kind {
+        switch op {
+        case "+": return AddConstantNode(op, l, constant: c, r, opRange, e.range)
+        case "-": return SubtractConstantNode(op, l, constant: c, r, opRange, e.range)
+        case "==", "!=", "<", "<=", ">", ">=": return CompareConstantNode(op, l, constant: c, r, opRange, e.range)
+        default: break
+        }
+      }
       switch op {
       case "+": return AddNode(op, l, r, opRange, e.range)
       case "-": return SubtractNode(op, l, r, opRange, e.range)

@@ -70,7 +70,13 @@ public final class Interpreter {
     if onStack { state.pointee.frameTop = top + n }
     locals.initialize(repeating: nil, count: n)
     defer {
-      locals.deinitialize(count: n)
+      // Slot by slot: `deinitialize(count:)` goes through the generic `swift_arrayDestroy` and the type's
+      // value witnesses, which costs more than the specialized destroy of a few slots.
+      var k = 0
+      while k < n {
+        _ = (locals + k).move()
+        k += 1
+      }
       if onStack { state.pointee.frameTop = top } else { locals.deallocate() }
     }
     return try body(locals)

@@ -5,9 +5,21 @@
 /// Where a running piece of code finds its variables: the session's global slots and, inside a function,
 /// the call's local slots (at top level `locals` is unused).
 struct Env {
-  unowned(unsafe) let interp: Interpreter
+  /// The interpreter, kept alive by its caller: reached through `run` on hot paths, which does no
+  /// reference counting (a strong copy from `interp` retains and releases it).
+  let interpRef: Unmanaged<Interpreter>
   let globals: UnsafeMutablePointer<Value?>
   let locals: UnsafeMutablePointer<Value?>
+  init(interp: Interpreter, globals: UnsafeMutablePointer<Value?>, locals: UnsafeMutablePointer<Value?>) {
+    self.interpRef = .passUnretained(interp)
+    self.globals = globals
+    self.locals = locals
+  }
+  var interp: Interpreter { interpRef.takeUnretainedValue() }
+  /// Runs `body` with the interpreter, without retaining it.
+  @inline(__always) func run<R>(_ body: (Interpreter) throws -> R) rethrows -> R {
+    try interpRef._withUnsafeGuaranteedRef(body)
+  }
 }
 
 class Node {
@@ -276,15 +288,18 @@ final class CompareNode: BinaryNode {
   enum Kind { case less, lessEqual, greater, greaterEqual, equal, notEqual }
   let kind: Kind
   override init(_ op: String, _ lhs: Node, _ rhs: Node, _ opRange: SourceRange, _ range: SourceRange) {
-    switch op {
-    case "<": kind = .less
-    case "<=": kind = .lessEqual
-    case ">": kind = .greater
-    case ">=": kind = .greaterEqual
-    case "==": kind = .equal
-    default: kind = .notEqual
-    }
+    kind = CompareNode.kind(op)
     super.init(op, lhs, rhs, opRange, range)
+  }
+  static func kind(_ op: String) -> Kind {
+    switch op {
+    case "<": return .less
+    case "<=": return .lessEqual
+    case ">": return .greater
+    case ">=": return .greaterEqual
+    case "==": return .equal
+    default: return .notEqual
+    }
   }
   override func eval(_ e: Env) throws -> Value {
     let a = try lhs.eval(e)
@@ -350,11 +365,11 @@ final class CallNode: Node {
   }
   override func eval(_ e: Env) throws -> Value {
     if let slot = calleeSlot, let f = UserFunction.peek(e.globals + slot) {
-      return try f.with { try e.interp.callUser($0, self, e) }
+      return try f.with { f in try e.run { try $0.callUser(f, self, e) } }
     }
     let f = try callee.eval(e)
     if case .object(let o) = f, ObjectIdentifier(type(of: o)) == ObjectIdentifier(UserFunction.self) {
-      return try e.interp.callUser(unsafeDowncast(o, to: UserFunction.self), self, e)
+      return try e.run { try $0.callUser(unsafeDowncast(o, to: UserFunction.self), self, e) }
     }
     guard case .function(let name) = f, let builtin = e.interp.builtins[name] else {
       throw Diagnostic("\(f.aTypeName) cannot be called; only functions can", at: callee.range)

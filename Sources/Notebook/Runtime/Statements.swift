@@ -248,7 +248,7 @@ final class WhileStmt: Stmt {
   }
   override func exec(_ e: Env) throws -> Flow {
     while try condition(try cond.eval(e), "while", cond) {
-      try e.interp.checkInterrupt()
+      try e.run { try $0.checkInterrupt() }
       switch try runBody(body, e) {
       case .breakLoop: return .normal
       case .returned: return .returned
@@ -272,7 +272,7 @@ final class ForStmt: Stmt {
 
   /// Binds `v` and runs the body once: nil to go on, or how the loop ends.
   @inline(__always) func step(_ v: Value, _ e: Env) throws -> Flow? {
-    try e.interp.checkInterrupt()
+    try e.run { try $0.checkInterrupt() }
     slot.pointer(e).pointee = v
     switch try runBody(body, e) {
     case .breakLoop: return .normal
