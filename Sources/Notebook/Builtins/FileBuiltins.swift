@@ -44,7 +44,7 @@ enum FileBuiltins {
           switch ext {
           case "json": try NotebookFile.write(try m.json(includeNotes: false) + [10], to: p.resolved)
           case "wav":
-            let notes = m.notes.map { SynthNote(pitch: $0.pitch, start: $0.start, duration: $0.duration, velocity: $0.velocity) }
+            let notes = PlayBuiltin.synthNotes(m.notes)
             let env = call.interpreter.environment
             guard let samples = try Synth.renderChecked(notes, tempo: m.tempo, onNote: { done, total in
               env.progress(ProgressReport(task: "render", step: done, total: total))

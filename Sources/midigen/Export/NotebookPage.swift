@@ -146,10 +146,13 @@ struct NotebookPage {
     switch embedder.check(path, limit: Int.max) {
     case .failure(let f): return failure(path, f)
     case .success(let (real, size)):
+      // The file is read once, and only when some displayed melody has exactly its length.
+      var bytes: [UInt8]?? = .none
       for m in melodies where size <= 128 << 20 && size == WAV.headerSize + 2 * expectedSamples(m) {
+        if bytes == nil { bytes = .some(FileManager.default.contents(atPath: real).map { [UInt8]($0) }) }
         let notes = m.notes.map { SynthNote(pitch: $0.pitch, start: $0.start, duration: $0.duration, velocity: $0.velocity) }
-        if let data = FileManager.default.contents(atPath: real),
-          [UInt8](data) == WAV.encode(Synth.render(notes, tempo: m.tempo), sampleRate: MelodyPlayer.sampleRate)
+        if let data = bytes ?? nil,
+          data == WAV.encode(Synth.render(notes, tempo: m.tempo), sampleRate: MelodyPlayer.sampleRate)
         {
           return .note("(\(path) is the sound of \(m.name): its player above plays it)")
         }
