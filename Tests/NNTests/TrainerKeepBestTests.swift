@@ -1,10 +1,11 @@
+import Foundation
 import Testing
 @testable import NN
 
 /// `keep: .best`, `patience` and the fixed validation windows.
 @Suite(.serialized) struct TrainerKeepBestTests {
   /// A model that overfits fast: 3 training songs of a pattern, 3 held-out songs of another.
-  static func setUp(steps: Int, keep: TrainOptions.Keep = .best, patience: Int? = nil) throws
+  static func setUp(steps: Int, keep: TrainOptions.Keep = .best, patience: Int? = nil, lrDecay: Float? = nil) throws
     -> (GRUNet, TrainSummary)
   {
     let V = 8
@@ -17,7 +18,7 @@ import Testing
     }
     var o = TrainOptions()
     o.steps = steps; o.batch = 4; o.seq = 16; o.lr = 2e-2; o.valid = 0.5; o.seed = 11; o.evalEvery = 5
-    o.keep = keep; o.patience = patience; o.wOff = 1
+    o.keep = keep; o.patience = patience; o.wOff = 1; o.lrDecay = lrDecay
     let s = try Trainer.train(m, on: data, options: o) { _ in true }
     return (m, s)
   }
@@ -58,6 +59,26 @@ import Testing
     let (again, _) = try Self.setUp(steps: 400, patience: 3)
     #expect(Self.params(again) == Self.params(m))
     #expect(again.history.train == h.train && again.history.valid == h.valid && again.history.kept == h.kept)
+  }
+
+  @Test func lrDecayLowersTheRateAfterLrPatienceEvaluationsWithoutANewLow() throws {
+    let (m, s) = try Self.setUp(steps: 200, lrDecay: 0.5)
+    let (plain, _) = try Self.setUp(steps: 200)
+    let h = m.history
+    #expect(!s.lrCuts.isEmpty)
+    // Each cut follows two evaluations in a row without a new lowest loss (counting restarts after a cut).
+    var low = Double.infinity, since = 0, cuts: [Int] = []
+    for p in h.valid {
+      if p.loss < low { low = p.loss; since = 0 } else { since += 1 }
+      if since >= 2, p.step < 200 { cuts.append(p.step); since = 0 }
+    }
+    #expect(s.lrCuts.map(\.step) == cuts)
+    #expect(s.lrCuts.enumerated().allSatisfy { k, c in c.lr == 2e-2 * pow(0.5, Float(k + 1)) })
+    // Identical to a run without decay up to the first cut, different after it.
+    let first = s.lrCuts[0].step
+    #expect(Array(h.train.prefix(first)) == Array(plain.history.train.prefix(first)))
+    #expect(h.train[first...] != plain.history.train[first...])
+    #expect(throws: NNError.self) { try Self.setUp(steps: 5, lrDecay: 1) }
   }
 
   @Test func validationWindowsAreFixed() {

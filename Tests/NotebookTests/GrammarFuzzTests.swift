@@ -40,7 +40,9 @@ import Testing
       case 0: return "\(pick(names)) = \(expr(2))"
       case 1: return expr(3)
       case 2: return "\(pick(names)) \(pick(["+=", "-=", "*="])) \(expr(1))"
-      case 3: return "xs[\(pick(["0", "-1", "5"]))] = \(expr(1))"
+      case 3:
+        let target = pick(["xs", "xs[0]", "gs[-1]", "gs[1]", "gs"]) + "[\(pick(["0", "-1", "5"]))]"
+        return "\(target) \(pick(["=", "=", "+=", "-=", "*="])) \(expr(1))"
       case 4: return "for \(pick(names)) in \(pick(["0..<3", "xs", "\"ab\"", expr(1)])) { \(block(d, inLoop: true, inFunction: inFunction)) }"
       case 5: return "if \(expr(2)) { \(block(d, inLoop: inLoop, inFunction: inFunction)) } else { \(block(d, inLoop: inLoop, inFunction: inFunction)) }"
       case 6: return "while \(expr(1)) { \(block(d, inLoop: true, inFunction: inFunction)) }"
@@ -56,7 +58,7 @@ import Testing
     }
 
     mutating func program() -> String {
-      var lines = ["a = 1", "b = 2", "xs = [1, 2, 3]", "s = \"str\""]
+      var lines = ["a = 1", "b = 2", "xs = [1, 2, 3]", "gs = [[1, 2], [3, [4]]]", "s = \"str\""]
       if chance(2) { lines.append("fn f(x, k: 1) { \(block(2, inLoop: false, inFunction: true)) }") }
       if chance(2) { lines.append("fn g(n) { if n < 1 { return 0 }; return g(n - 1) + 1 }") }
       for _ in 0..<(1 + rng.int(below: 5)) { lines.append(statement(3, inLoop: false, inFunction: false)) }

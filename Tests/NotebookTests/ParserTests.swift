@@ -36,7 +36,7 @@ import Testing
     switch s {
     case .assign(let n, _, let v): return n + "=" + show(v)
     case .expression(let e): return show(e)
-    case .setIndex(let n, _, let i, let v): return n + "[" + show(i) + "]=" + show(v)
+    case .setIndex(let n, _, let i, let u, let v): return n + i.map { "[" + show($0) + "]" }.joined() + (u?.op ?? "") + "=" + show(v)
     case .ifElse(let i):
       return i.branches.map { "if " + show($0.condition) + show($0.body) }.joined(separator: "else ")
         + (i.elseBody.map { "else" + show($0) } ?? "")

@@ -30,6 +30,11 @@ public struct TrainOptions: Sendable {
   public var keep: Keep = .best
   /// Stop after this many evaluations in a row without a new lowest validation loss (nil: never).
   public var patience: Int? = nil
+  /// Multiplies the learning rate by this factor after `lrPatience` evaluations in a row without a
+  /// new lowest validation loss (PyTorch's `ReduceLROnPlateau`; nil: the rate stays `lr`).
+  public var lrDecay: Float? = nil
+  /// Evaluations without a new low before the rate is lowered (the count restarts after each cut).
+  public var lrPatience = 2
   public init() {}
 
   public enum Keep: String, Sendable { case best, last }
@@ -60,4 +65,6 @@ public struct TrainSummary: Sendable {
   public var bestValidLoss: Double? = nil
   /// Stopped by `patience` before the step budget.
   public var stoppedEarly = false
+  /// Where `lrDecay` lowered the rate: (global step, new rate), in order.
+  public var lrCuts: [(step: Int, lr: Float)] = []
 }

@@ -91,6 +91,8 @@ public enum Trainer {
     let evalEvery = max(1, o.evalEvery ?? TrainOptions.defaultEvalEvery(total))
     let validWindows = fixedWindows(validSet, seq: o.seq, limit: max(1, o.validWindows))
     if let p = o.patience, p < 1 { throw NNError.invalidInput("patience must be at least 1") }
+    if let d = o.lrDecay, !(d > 0 && d < 1) { throw NNError.invalidInput("lr_decay must be in (0, 1)") }
+    guard o.lrPatience >= 1 else { throw NNError.invalidInput("lr_patience must be at least 1") }
 
     let savedThreads = Parallel.threads
     Parallel.threads = max(1, o.threads)
@@ -100,7 +102,9 @@ public enum Trainer {
     let ws = Workspace(config: model.config, T: o.seq, maxB: o.batch, training: true)
     var s0 = o.seed ^ (UInt64(model.history.steps) &* 0x2545_F491_4F6C_DD1D)
     var rng = SeededRNG(seed: splitMix64(&s0))
-    let hyper = Adam.Hyper(lr: o.lr, weightDecay: o.weightDecay)
+    var hyper = Adam.Hyper(lr: o.lr, weightDecay: o.weightDecay)
+    var lrCuts: [(step: Int, lr: Float)] = []
+    var sinceCut = 0
     let n = model.parameterCount
     var recent: [Double] = []
     var lastValid: Double? = nil
@@ -138,6 +142,12 @@ public enum Trainer {
         model.history.valid.append(LossPoint(step: globalStep, loss: v))
         lastValid = v
         best.offer(model, loss: v, step: globalStep)
+        sinceCut = best.sinceBest == 0 ? 0 : sinceCut + 1
+        if let d = o.lrDecay, sinceCut >= o.lrPatience, step < total {
+          hyper.lr *= d
+          lrCuts.append((globalStep, hyper.lr))
+          sinceCut = 0
+        }
         if let p = o.patience, best.sinceBest >= p, step < total {
           stoppedEarly = true
           _ = progress(TrainProgress(step: step, totalSteps: total, loss: loss, tokensPerSecond: tps,
@@ -168,7 +178,7 @@ public enum Trainer {
     let trainLoss = recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
     return TrainSummary(steps: done, cancelled: cancelled, trainLoss: trainLoss, validLoss: lastValid,
                         keptStep: kept, bestValidLoss: best.enabled ? best.loss : lastValid,
-                        stoppedEarly: stoppedEarly)
+                        stoppedEarly: stoppedEarly, lrCuts: lrCuts)
   }
 
   /// Clips `model.grads` to a global norm of `clip` (when > 0) and takes one Adam step. Returns

@@ -7,7 +7,7 @@ enum TrainBuiltin {
   static let architectureLabels = ["hidden", "layers", "dropout"]
   static let optionLabels = ["epochs", "steps", "batch", "seq", "lr", "weight_decay", "smoothing", "w_cls",
                              "w_off", "clip", "valid", "seed", "threads", "coef", "keep", "patience",
-                             "eval_every", "unknown"]
+                             "lr_decay", "lr_patience", "eval_every", "unknown"]
 
   static var builtin: Builtin {
     Builtin(
@@ -15,7 +15,7 @@ enum TrainBuiltin {
       usage: "train(dataset, hidden: 256, layers: 2, dropout: 0.2, epochs: 1 | steps: N, batch: 64,\n"
         + "      seq: 256, lr: 1e-3, weight_decay: 1e-4, smoothing: 0, w_cls: 1, w_off: 10, clip: 10,\n"
         + "      valid: 0.1, seed: …, threads: 2, coef: 1000, keep: \"best\", patience: none,\n"
-        + "      eval_every: steps/40)\n"
+        + "      lr_decay: none, lr_patience: 2, eval_every: steps/40)\n"
         + "train(model, dataset, ..., unknown: \"error\") continues training a model",
       summary: "trains a GRU model on a dataset (the original's config names)",
       details: [
@@ -34,6 +34,9 @@ enum TrainBuiltin {
         "  says which step); \"last\": the last step's",
         "patience: stop after N evaluations in a row without a new lowest",
         "  validation loss",
+        "lr_decay: multiply lr by this factor (0 to 1) after lr_patience",
+        "  evaluations in a row without a new lowest validation loss",
+        "  (PyTorch's ReduceLROnPlateau; weights are not restored)",
         "The history's valid loss is the training objective (cross-entropy +",
         "  w_off × SmoothL1 of offsets) on those windows; evaluate() reports",
         "  token cross-entropy over whole songs: different figures.",
@@ -85,6 +88,8 @@ enum TrainBuiltin {
     o.threads = try call.optionalInt("threads", in: 1...256) ?? env.threads ?? 2
     o.patience = try call.optionalInt("patience", in: 1...1_000_000)
     o.evalEvery = try call.optionalInt("eval_every", in: 1...Int.max)
+    o.lrDecay = try call.optionalDouble("lr_decay") { $0 > 0 && $0 < 1 ? nil : "must be in (0, 1)" }.map(Float.init)
+    o.lrPatience = try call.int("lr_patience", default: 2, in: 1...1_000_000)
     let keep = try call.string("keep", default: "best")
     guard let k = TrainOptions.Keep(rawValue: keep) else {
       throw Diagnostic("keep must be \"best\" or \"last\"", at: call.labelled["keep"]?.range ?? call.range)
@@ -124,6 +129,9 @@ enum TrainBuiltin {
       env.progress(ProgressReport(task: "train", step: p.step, total: p.totalSteps, loss: p.loss,
                                   tokensPerSecond: p.tokensPerSecond))
       return !env.isCancelled()
+    }
+    for cut in summary.lrCuts {
+      call.interpreter.emit("learning rate lowered to \(Value.format(Double(cut.lr))) at step \(Format.grouped(cut.step))")
     }
     if summary.stoppedEarly {
       call.interpreter.emit("stopped early at step \(model.net.history.train.last?.step ?? 0): "

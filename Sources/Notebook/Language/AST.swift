@@ -144,14 +144,21 @@ public struct FunctionDecl: Sendable, Equatable {
   }
 }
 
+/// The operator of `name[i] op= expr` (`+`, `-`, `*`, `/`, `%`) and where it is.
+public struct IndexUpdate: Sendable, Equatable {
+  public var op: String
+  public var range: SourceRange
+}
+
 /// A statement.
 public enum Statement: Sendable, Equatable {
   /// `name = expr` (also `name += expr`, parsed as `name = name + expr`).
   case assign(name: String, nameRange: SourceRange, value: Expr)
   /// An expression whose value is shown.
   case expression(Expr)
-  /// `name[index] = expr`.
-  case setIndex(name: String, nameRange: SourceRange, index: Expr, value: Expr)
+  /// `name[i] = expr`, `name[i][j] = expr`, ...: the indices outermost first (`[i, j]`). With an update
+  /// (`name[i] += expr`), `value` is the right side of the operator, and the indices are evaluated once.
+  case setIndex(name: String, nameRange: SourceRange, indices: [Expr], update: IndexUpdate?, value: Expr)
   case ifElse(IfStatement)
   case forIn(ForStatement)
   case whileLoop(WhileStatement)
@@ -164,7 +171,7 @@ public enum Statement: Sendable, Equatable {
     switch self {
     case .assign(_, let r, let v): return SourceRange.covering(r, v.range)
     case .expression(let e): return e.range
-    case .setIndex(_, let r, _, let v): return SourceRange.covering(r, v.range)
+    case .setIndex(_, let r, _, _, let v): return SourceRange.covering(r, v.range)
     case .ifElse(let s): return s.range
     case .forIn(let s): return s.range
     case .whileLoop(let s): return s.range
@@ -178,7 +185,7 @@ public enum Statement: Sendable, Equatable {
   public var expressions: [Expr] {
     switch self {
     case .assign(_, _, let v), .expression(let v): return [v]
-    case .setIndex(_, _, let i, let v): return [i, v]
+    case .setIndex(_, _, let i, _, let v): return i + [v]
     case .ifElse(let s): return s.branches.map(\.condition)
     case .forIn(let s): return [s.sequence]
     case .whileLoop(let s): return [s.condition]

@@ -44,7 +44,8 @@ enum LanguageHelp {
     "lists": [
       "lists: [1, 2, 3]",
       "  xs[0], xs[-1] (from the end), xs[1..<3], xs[2...], xs[..<2] (slices, also on melodies and strings)",
-      "  xs + ys joins, x in xs tests, xs.count (every collection has .count), xs[i] = v replaces an element",
+      "  xs + ys joins, x in xs tests, xs.count (every collection has .count)",
+      "  xs[i] = v, grid[i][j] = v replace elements in place; xs[i] += v (-= *= /= %=) updates one",
       "  xs = xs + [v] appends in place (fast in loops).",
     ],
     "strings": [

@@ -203,16 +203,29 @@ public struct Parser {
       }
     }
     let e = try expression()
-    if isPunct("=") {
-      if case .index(let base, let index) = e.kind, case .name(let name) = base.kind {
+    var update: IndexUpdate? = nil
+    if case .punct(let op) = current.kind, Parser.compoundAssignments.contains(op), case .index = e.kind {
+      update = IndexUpdate(op: String(op.dropLast()), range: current.range)
+    }
+    if isPunct("=") || update != nil {
+      var indices: [Expr] = []
+      var target = e
+      while case .index(let base, let index) = target.kind {
+        if case .partialRange = index.kind { break }
+        indices.insert(index, at: 0)
+        target = base
+      }
+      if !indices.isEmpty, case .name(let name) = target.kind {
         _ = advance()
         skipNewlines()
-        return .setIndex(name: name, nameRange: base.range, index: index, value: try expression())
+        return .setIndex(name: name, nameRange: target.range, indices: indices, update: update, value: try expression())
       }
-      throw error("only a name or name[index] can be assigned to (as in `x = 1`, `xs[0] = 1`)", at: current)
+      if update != nil { throw error("only a name or name[index] can be updated with '\(update!.op)='", at: current) }
+      throw error("only a name or name[index] can be assigned to (as in `x = 1`, `xs[0] = 1`, "
+                  + "`grid[i][j] = 1`)", at: current)
     }
     if case .punct(let op) = current.kind, Parser.compoundAssignments.contains(op) {
-      throw error("only a name can be updated with '\(op)'", at: current)
+      throw error("only a name or name[index] can be updated with '\(op)'", at: current)
     }
     return .expression(e)
   }

@@ -45,9 +45,10 @@ struct Resolver {
       return AssignStmt(target, try expr(value), s.range)
     case .expression(let e):
       return ExpressionStmt(try expr(e))
-    case .setIndex(let name, let nameRange, let index, let value):
+    case .setIndex(let name, let nameRange, let indices, let update, let value):
       let read = try expr(Expr(.name(name), nameRange))
-      return SetIndexStmt(try slot(name, nameRange), read: read, index: try expr(index), value: try expr(value), s.range)
+      return SetIndexStmt(try slot(name, nameRange), read: read, indices: try indices.map { try expr($0) },
+                          update: update, value: try expr(value), s.range)
     case .ifElse(let i):
       var branches: [(condition: Node, body: Body)] = []
       for b in i.branches { branches.append((try expr(b.condition), Body(try self.block(b.body.statements)))) }

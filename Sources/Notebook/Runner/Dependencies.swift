@@ -39,7 +39,7 @@ public enum Dependencies {
     func collect(_ ss: [Statement]) {
       for s in ss {
         switch s {
-        case .assign(let name, _, _), .setIndex(let name, _, _, _): r.insert(name)
+        case .assign(let name, _, _), .setIndex(let name, _, _, _, _): r.insert(name)
         case .forIn(let f): r.insert(f.name)
         case .function(let f): r.insert(f.name)
         default: break
@@ -65,9 +65,9 @@ public enum Dependencies {
         case .assign(let name, _, let value):
           reads(value, assigned)
           assigned.insert(name)
-        case .setIndex(let name, _, let index, let value):
+        case .setIndex(let name, _, let indices, _, let value):
           if !assigned.contains(name) && !builtins.contains(name) { r.insert(name) }
-          reads(index, assigned)
+          for index in indices { reads(index, assigned) }
           reads(value, assigned)
         case .forIn(let f):
           reads(f.sequence, assigned)
@@ -158,7 +158,7 @@ public enum Dependencies {
     func collect(_ ss: [Statement]) {
       for s in ss {
         exprs += s.expressions
-        if case .setIndex(let name, _, _, _) = s, !locals.contains(name) { facts.reads.insert(name) }
+        if case .setIndex(let name, _, _, _, _) = s, !locals.contains(name) { facts.reads.insert(name) }
         for b in s.blocks { collect(b.statements) }
       }
     }

@@ -59,15 +59,23 @@ final class CompareConstantNode: ConstantOperandNode {
     super.init(op, lhs, constant: constant, rhs, opRange, range)
   }
 
-  @inline(__always) func compare(_ x: Int) -> Value {
+  @inline(__always) func holds(_ x: Int) -> Bool {
     switch kind {
-    case .less: return .bool(x < constant)
-    case .lessEqual: return .bool(x <= constant)
-    case .greater: return .bool(x > constant)
-    case .greaterEqual: return .bool(x >= constant)
-    case .equal: return .bool(x == constant)
-    case .notEqual: return .bool(x != constant)
+    case .less: return x < constant
+    case .lessEqual: return x <= constant
+    case .greater: return x > constant
+    case .greaterEqual: return x >= constant
+    case .equal: return x == constant
+    case .notEqual: return x != constant
     }
+  }
+  @inline(__always) func compare(_ x: Int) -> Value { .bool(holds(x)) }
+
+  override func test(_ e: Env, _ what: StaticString) throws -> Bool {
+    if let x = localInt(e) { return holds(x) }
+    let a = try lhs.eval(e)
+    if case .int(let x) = a { return holds(x) }
+    return try Operators.compare(op, a, .int(constant), opRange)
   }
 
   override func eval(_ e: Env) throws -> Value {

@@ -28,7 +28,13 @@ public final class Interpreter {
     var stackLimit: UInt = 0
     /// The first free slot of `frames`.
     var frameTop = 0
+    /// Calls left before the next poll of `isCancelled` (calls poll every `callPollPeriod`-th time;
+    /// loop iterations and statements poll every time).
+    var callPoll = 0
   }
+  /// A recursion of `maxCallDepth` calls polls several times; a long-running call tree polls every few
+  /// microseconds.
+  static let callPollPeriod = 64
   let state: UnsafeMutablePointer<RunState>
   /// Local slots of the running calls, allocated as a stack (a call beyond it allocates its own).
   let frames: UnsafeMutablePointer<Value?>
@@ -74,7 +80,7 @@ public final class Interpreter {
       // value witnesses, which costs more than the specialized destroy of a few slots.
       var k = 0
       while k < n {
-        _ = (locals + k).move()
+        releaseSlot(locals + k)
         k += 1
       }
       if onStack { state.pointee.frameTop = top } else { locals.deallocate() }
@@ -129,6 +135,7 @@ public final class Interpreter {
     let code = try resolver.block(statements)
     stackLimit = StackGuard.limit()
     callDepth = 0
+    state.pointee.callPoll = 0
     let env = topLevel
     for s in code {
       do {
@@ -146,6 +153,17 @@ public final class Interpreter {
   /// Throws `Interrupted` when the user asked to stop (polled between statements, loop iterations, calls).
   public func checkInterrupt() throws {
     if isCancelled() { throw Interrupted() }
+  }
+
+  /// `checkInterrupt` on every `callPollPeriod`-th call.
+  @inline(__always)
+  func checkInterruptOnCall() throws {
+    let st = state
+    st.pointee.callPoll -= 1
+    if st.pointee.callPoll <= 0 {
+      st.pointee.callPoll = Interpreter.callPollPeriod
+      try checkInterrupt()
+    }
   }
 
   /// Displays a value as an expression statement does: its text in the output (nothing for `.nothing`),

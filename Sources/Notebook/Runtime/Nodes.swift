@@ -26,6 +26,9 @@ class Node {
   let range: SourceRange
   init(_ range: SourceRange) { self.range = range }
   func eval(_ e: Env) throws -> Value { fatalError("abstract node") }
+  /// The value as the condition of `what` (`if`, `while`): true or false, else an error. Comparisons
+  /// answer without making a `Value`.
+  func test(_ e: Env, _ what: StaticString) throws -> Bool { try condition(try eval(e), what, self) }
 }
 
 final class ConstantNode: Node {
@@ -301,6 +304,21 @@ final class CompareNode: BinaryNode {
     default: return .notEqual
     }
   }
+  override func test(_ e: Env, _ what: StaticString) throws -> Bool {
+    let a = try lhs.eval(e)
+    let b = try rhs.eval(e)
+    if case .int(let x) = a, case .int(let y) = b {
+      switch kind {
+      case .less: return x < y
+      case .lessEqual: return x <= y
+      case .greater: return x > y
+      case .greaterEqual: return x >= y
+      case .equal: return x == y
+      case .notEqual: return x != y
+      }
+    }
+    return try Operators.compare(op, a, b, opRange)
+  }
   override func eval(_ e: Env) throws -> Value {
     let a = try lhs.eval(e)
     let b = try rhs.eval(e)
@@ -365,6 +383,10 @@ final class CallNode: Node {
   }
   override func eval(_ e: Env) throws -> Value {
     if let slot = calleeSlot, let f = UserFunction.peek(e.globals + slot) {
+      if labelled.isEmpty, let code = f.with({ $0.fastCode.pointee }),
+         code._withUnsafeGuaranteedRef({ $0.takesExactly(positionalRefs.count) }) {
+        if let v = try callDirect(code, e) { return v }
+      }
       return try f.with { f in try e.run { try $0.callUser(f, self, e) } }
     }
     let f = try callee.eval(e)

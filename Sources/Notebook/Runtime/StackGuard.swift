@@ -40,8 +40,8 @@ enum StackGuard {
   static func getattr_np(_ thread: pthread_t, _ attr: UnsafeMutablePointer<pthread_attr_t>) -> Int32
   #endif
 
-  /// True when the current stack address is below `limit`.
-  @inline(never)
+  /// True when the current stack address (of a local of the caller's frame) is below `limit`.
+  @inline(__always)
   static func isLow(_ limit: UInt) -> Bool {
     var marker = 0
     return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) } < limit

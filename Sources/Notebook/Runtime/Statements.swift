@@ -101,15 +101,25 @@ final class AppendStmt: Stmt {
   let rhs: Node
   let read: Node
   let opRange: SourceRange
+  /// The item of a one-item list literal on the right (`xs = xs + [v]`): appended without making the list.
+  let single: Node?
   init(_ slot: Slot, read: Node, rhs: Node, opRange: SourceRange, _ range: SourceRange) {
     self.slot = slot
     self.read = read
     self.rhs = rhs
     self.opRange = opRange
+    self.single = (rhs as? ListNode).flatMap { $0.items.count == 1 ? $0.items[0] : nil }
     super.init(range)
   }
   override func exec(_ e: Env) throws -> Flow {
     let p = slot.pointer(e)
+    if let single, case .some(.list) = p.pointee {
+      let v = try single.eval(e)
+      if case .list = v { try Value.list([v]).checkNesting(rhs.range) }
+      if AppendStmt.appendItem(&p.pointee, v) { return .normal }
+      p.pointee = try Arithmetic.apply("+", try read.eval(e), .list([v]), opRange)
+      return .normal
+    }
     // The kind first, without keeping a copy of the value (a copy would make the append copy the list).
     let kind: Int
     switch p.pointee {
@@ -141,6 +151,15 @@ final class AppendStmt: Stmt {
     return .normal
   }
 
+  /// Appends the element `x` to the list in `v` in place; false when `v` holds no list.
+  static func appendItem(_ v: inout Value?, _ x: Value) -> Bool {
+    guard case .list(var a)? = v else { return false }
+    v = nil  // `a` now holds the only reference: no copy
+    a.append(x)
+    v = .list(a)
+    return true
+  }
+
   /// Appends `b` to the list or string in `v` in place; false when the types do not allow it.
   static func append(_ v: inout Value?, _ b: Value) -> Bool {
     switch b {
@@ -162,38 +181,80 @@ final class AppendStmt: Stmt {
   }
 }
 
-/// `name[index] = value` on a list (in place).
+/// `name[i] = value`, `name[i][j] = value`, ... on lists, in place: the variable's list (and each list on the
+/// way down) is not copied when nothing else holds it. Indices are evaluated outermost first, then the value;
+/// an error leaves the variable unchanged.
 final class SetIndexStmt: Stmt {
   let slot: Slot
   let read: Node
-  let index: Node
+  let indices: [Node]
+  let update: IndexUpdate?
   let value: Node
-  init(_ slot: Slot, read: Node, index: Node, value: Node, _ range: SourceRange) {
+  init(_ slot: Slot, read: Node, indices: [Node], update: IndexUpdate?, value: Node, _ range: SourceRange) {
     self.slot = slot
     self.read = read
-    self.index = index
+    self.indices = indices
+    self.update = update
     self.value = value
     super.init(range)
   }
+
   override func exec(_ e: Env) throws -> Flow {
-    let current = try read.eval(e)
-    let i = try Call.integer(try index.eval(e), "an index", index.range)
+    let p = slot.pointer(e)
+    if p.pointee == nil { _ = try read.eval(e) }  // an unbound name is an error here (a built-in is a value)
+    var path: [Int] = []
+    path.reserveCapacity(indices.count)
+    for index in indices { path.append(try Call.integer(try index.eval(e), "an index", index.range)) }
     let v = try value.eval(e)
-    if case .list = v { try Value.list([v]).checkNesting(value.range) }
-    guard case .list(let items) = current else {
+    if case .list = v, v.listNesting + indices.count > Value.maxNesting {
+      throw Diagnostic("lists nested too deeply (more than \(Value.maxNesting) levels)", at: value.range)
+    }
+    guard case .list(var items)? = p.pointee else {
+      let current = try p.pointee ?? read.eval(e)
       throw Diagnostic("cannot assign to an element of \(current.aTypeName) (only list elements can be "
                        + "assigned)", at: read.range)
     }
-    let k = i < 0 ? items.count + i : i
-    guard k >= 0 && k < items.count else {
-      throw Diagnostic("index \(i) is out of bounds for \(Format.plural(items.count, "element"))", at: index.range)
-    }
-    let p = slot.pointer(e)
-    guard case .list(var a)? = p.pointee else { return .normal }
-    p.pointee = nil
-    a[k] = v
-    p.pointee = .list(a)
+    p.pointee = nil  // `items` now holds the only reference: no copy
+    defer { p.pointee = .list(items) }
+    try set(&items, path, 0, v)
     return .normal
+  }
+
+  /// Sets `list[path[level]][path[level + 1]]... = v`; throws (leaving `list` as it was) on a bad index or a
+  /// non-list on the way.
+  func set(_ list: inout [Value], _ path: [Int], _ level: Int, _ v: Value) throws {
+    let i = path[level]
+    let k = i < 0 ? list.count + i : i
+    guard k >= 0 && k < list.count else {
+      throw Diagnostic("index \(i) is out of bounds for \(Format.plural(list.count, "element"))",
+                       at: indices[level].range)
+    }
+    if level == path.count - 1 {
+      if let update {
+        if case .int(let x) = list[k], case .int(let y) = v, update.op == "+" {
+          let (r, o) = x.addingReportingOverflow(y)
+          if !o {
+            list[k] = .int(r)
+            return
+          }
+        }
+        let r = try Arithmetic.apply(update.op, list[k], v, update.range)
+        if case .list = r, r.listNesting + indices.count > Value.maxNesting {
+          throw Diagnostic("lists nested too deeply (more than \(Value.maxNesting) levels)", at: value.range)
+        }
+        list[k] = r
+      } else {
+        list[k] = v
+      }
+      return
+    }
+    guard case .list(var inner) = list[k] else {
+      throw Diagnostic("cannot assign to an element of \(list[k].aTypeName) (only list elements can be "
+                       + "assigned)", at: SourceRange.covering(read.range, indices[level].range))
+    }
+    list[k] = .nothing
+    defer { list[k] = .list(inner) }
+    try set(&inner, path, level + 1, v)
   }
 }
 
@@ -207,7 +268,7 @@ final class FailStmt: Stmt {
   override func exec(_ e: Env) throws -> Flow { throw diagnostic }
 }
 
-func condition(_ v: Value, _ what: String, _ node: Node) throws -> Bool {
+func condition(_ v: Value, _ what: StaticString, _ node: Node) throws -> Bool {
   guard case .bool(let b) = v else {
     throw Diagnostic("the condition of '\(what)' must be true or false, got \(v.aTypeName)", at: node.range)
   }
@@ -218,18 +279,24 @@ final class IfStmt: Stmt {
   let conditions: RefList<Node>
   let bodies: RefList<Body>
   let elseBody: Body?
+  /// The first branch (every `if` has one), read without going through the lists.
+  let firstCondition: Unowned<Node>
+  let firstBody: Unowned<Body>
   init(_ branches: [(condition: Node, body: Body)], else elseBody: Body?, _ range: SourceRange) {
     conditions = RefList(ContiguousArray(branches.map(\.condition)))
     bodies = RefList(ContiguousArray(branches.map(\.body)))
+    firstCondition = Unowned(object: conditions[0])
+    firstBody = Unowned(object: bodies[0])
     self.elseBody = elseBody
     super.init(range)
   }
   override func exec(_ e: Env) throws -> Flow {
+    if try firstCondition.with({ try $0.test(e, "if") }) { return try firstBody.with { try runBody($0, e) } }
     let refs = conditions.refs
     let n = conditions.count
-    var k = 0
+    var k = 1
     while k < n {
-      let met = try refs[k].with { c in try condition(try c.eval(e), "if", c) }
+      let met = try refs[k].with { try $0.test(e, "if") }
       if met { return try bodies.refs[k].with { try runBody($0, e) } }
       k += 1
     }
@@ -247,7 +314,7 @@ final class WhileStmt: Stmt {
     super.init(range)
   }
   override func exec(_ e: Env) throws -> Flow {
-    while try condition(try cond.eval(e), "while", cond) {
+    while try cond.test(e, "while") {
       try e.run { try $0.checkInterrupt() }
       switch try runBody(body, e) {
       case .breakLoop: return .normal
@@ -327,7 +394,9 @@ final class ReturnStmt: Stmt {
     super.init(range)
   }
   override func exec(_ e: Env) throws -> Flow {
-    e.locals[returnSlot] = try value?.eval(e) ?? .nothing
+    let v = try value?.eval(e) ?? .nothing
+    releaseSlot(e.locals + returnSlot)  // nil: a frame returns once
+    (e.locals + returnSlot).initialize(to: v)
     return .returned
   }
 }

@@ -183,13 +183,12 @@ extension Interpreter {
   /// Fills in defaults and runs a function's body in the frame `locals`.
   func invoke(_ code: CompiledFunction, _ locals: UnsafeMutablePointer<Value?>, globals: UnsafeMutablePointer<Value?>,
               at range: SourceRange) throws -> Value {
-    try checkInterrupt()
+    try checkInterruptOnCall()
     let st = state
     st.pointee.callDepth += 1
     defer { st.pointee.callDepth -= 1 }
     if st.pointee.callDepth > Interpreter.maxCallDepth || StackGuard.isLow(st.pointee.stackLimit) {
-      throw Diagnostic("recursion too deep: more than \(st.pointee.callDepth - 1) nested function calls "
-                       + "(in \(code.name)())", at: range)
+      throw tooDeep(code, at: range)
     }
     let frame = Env(interp: self, globals: globals, locals: locals)
     if !code.defaults.isEmpty {
@@ -199,6 +198,12 @@ extension Interpreter {
     }
     if try runBody(code.body, frame) == .returned { return locals[code.returnSlot] ?? .nothing }
     return .nothing
+  }
+
+  @inline(never)
+  func tooDeep(_ code: CompiledFunction, at range: SourceRange) -> Diagnostic {
+    Diagnostic("recursion too deep: more than \(state.pointee.callDepth - 1) nested function calls "
+               + "(in \(code.name)())", at: range)
   }
 
   static func unknownLabel(_ name: String, _ label: String, labels: [String]) -> String {
