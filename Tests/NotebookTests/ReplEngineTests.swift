@@ -15,6 +15,36 @@ import Testing
     return out
   }
 
+  @Test func anErrorInAFunctionOfAnEarlierInputShowsThatInput() {
+    let e = engine()
+    #expect(e.feed("fn f(x) {") == .more)
+    #expect(e.feed("  return x + \"a\"") == .more)
+    #expect(e.feed("}") == .output(""))
+    #expect(e.feed("fn g(x) { return f(x) }") == .output(""))
+    #expect(e.feed("g(1)") == .output("""
+      <repl 1>:2:12: error: cannot apply '+' to an integer and a string
+        return x + "a"
+                 ^
+        (in f(), defined in <repl 1>, called from <repl 3>)
+      """))
+    // The caller's own errors, and errors in a function defined by the same input, stay in that input.
+    #expect(e.feed("g(1, 2)") == .output("""
+      <repl 4>:1:6: error: g() takes 1 positional argument, got 2
+      g(1, 2)
+           ^
+      """))
+    #expect(e.feed("fn h() { return 1 < \"b\" }; h()") == .output("""
+      <repl 5>:1:19: error: cannot compare an integer and a string with '<' (ordering takes two numbers or two strings)
+      fn h() { return 1 < "b" }; h()
+                        ^
+      """))
+    // Redefined: the new definition's input.
+    #expect(e.feed("fn f(x) { return [x][3] }") == .output(""))
+    guard case .output(let text) = e.feed("g(1)") else { Issue.record("no output"); return }
+    #expect(text.hasPrefix("<repl 6>:1:22: error: index 3 is out of bounds"))
+    #expect(text.hasSuffix("(in f(), defined in <repl 6>, called from <repl 7>)"))
+  }
+
   @Test func valuesErrorsAndContinuationLines() {
     let e = engine()
     #expect(e.feed("x = [1,") == .more)

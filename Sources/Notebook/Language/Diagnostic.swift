@@ -12,6 +12,9 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
   /// True when the error is "input ended too early" (unclosed bracket, trailing operator): the REPL reads
   /// another line instead of reporting it.
   public var isIncomplete: Bool
+  /// Set when the error happened inside a user function's body: the function whose source `range` is in
+  /// (which may be another input than the one that called it, in the REPL).
+  public var function: FunctionSource? = nil
 
   public init(_ message: String, at range: SourceRange, incomplete: Bool = false) {
     self.message = message
@@ -53,4 +56,28 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
 /// Splits text into lines for `Diagnostic.render` (on "\n" only, so line numbers match the file's).
 public func diagnosticLines(_ text: String) -> [Substring] {
   text.split(separator: "\n", omittingEmptySubsequences: false)
+}
+
+/// Where a user function's code came from: its name, its source text (from `fn` to `}`) and the position of
+/// `fn` in the text it was parsed from.
+public struct FunctionSource: Sendable, Equatable {
+  public var name: String
+  public var source: String
+  public var start: SourceLocation
+
+  public init(_ decl: FunctionDecl) {
+    name = decl.name
+    source = decl.source
+    start = decl.range.start
+  }
+
+  /// Lines for `Diagnostic.render` built from the function's source alone: its lines at their line numbers
+  /// (the first indented to `fn`'s column), empty lines before.
+  public var lines: [Substring] {
+    var out = [Substring](repeating: "", count: max(0, start.line - 1))
+    for (k, line) in diagnosticLines(source).enumerated() {
+      out.append(k == 0 ? Substring(String(repeating: " ", count: max(0, start.column - 1)) + line) : line)
+    }
+    return out
+  }
 }

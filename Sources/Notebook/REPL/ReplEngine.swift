@@ -20,6 +20,8 @@ public final class ReplEngine {
   public var onWait: (String) -> Void = { _ in }
   /// Counts inputs, so diagnostics name them (`<repl 3>:1:5`).
   var inputNumber = 0
+  /// Functions defined by inputs (the latest last): an error inside one is shown in the input that defined it.
+  var definitions: [(function: FunctionSource, input: Int, source: String)] = []
 
   public init(interpreter: Interpreter, notebookPath: String?, library: StandardLibrary = StandardLibrary()) {
     self.interpreter = interpreter
@@ -83,14 +85,33 @@ public final class ReplEngine {
     }
     pending = []
     let result = interpreter.run(statements: statements)
+    for case .function(let decl) in statements {
+      definitions.removeAll { $0.function.name == decl.name }
+      definitions.append((FunctionSource(decl), inputNumber, source))
+    }
     var text = result.output
     if let d = result.error {
-      text += (text.isEmpty ? "" : "\n") + d.render(file: "<repl \(inputNumber)>", lines: diagnosticLines(source))
+      text += (text.isEmpty ? "" : "\n") + render(d, source: source)
     } else {
       last = (source, result.output)
       kept.append(ReplInput(source: source, statements: statements, output: result.output))
     }
     return .output(text)
+  }
+
+  /// A diagnostic of the current input. An error inside a function defined by another input (or by the
+  /// open notebook, or restored with the session) is shown in that function's source, with a note naming
+  /// the function and the input that called it.
+  func render(_ d: Diagnostic, source: String) -> String {
+    guard let f = d.function else { return d.render(file: "<repl \(inputNumber)>", lines: diagnosticLines(source)) }
+    let here = "<repl \(inputNumber)>"
+    if let def = definitions.last(where: { $0.function == f }) {
+      if def.input == inputNumber { return d.render(file: here, lines: diagnosticLines(source)) }
+      return d.render(file: "<repl \(def.input)>", lines: diagnosticLines(def.source))
+        + "\n  (in \(f.name)(), defined in <repl \(def.input)>, called from \(here))"
+    }
+    let file = notebookPath ?? "<fn \(f.name)>"
+    return d.render(file: file, lines: f.lines) + "\n  (in \(f.name)(), called from \(here))"
   }
 
   /// Drops an unfinished input (Ctrl-C at a continuation prompt).

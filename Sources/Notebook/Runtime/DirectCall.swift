@@ -62,7 +62,13 @@ extension CallNode {
           throw interp.tooDeep(code, at: range)
         }
         let frame = Env(interp: interp, globals: e.globals, locals: locals)
-        guard try runBody(code.body, frame) == .returned else { return .nothing }
+        let flow: Flow
+        do {
+          flow = try runBody(code.body, frame)
+        } catch let d as Diagnostic {
+          throw d.inside(code)
+        }
+        guard flow == .returned else { return .nothing }
         let r = code.returnSlot
         let v = (locals + r).move()
         (locals + r).initialize(to: nil)

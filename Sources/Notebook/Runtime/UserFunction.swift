@@ -14,6 +14,8 @@ final class CompiledFunction {
   let frameSize: Int
   /// The `Globals.id` the body's global slots belong to.
   let globalsID: Int
+  /// Where the code came from, for errors raised in its body.
+  let origin: FunctionSource
 
   init(decl: FunctionDecl, positionalCount: Int, defaults: [Node], body: Body, frameSize: Int,
        globalsID: Int) {
@@ -25,6 +27,7 @@ final class CompiledFunction {
     self.body = body
     self.frameSize = frameSize
     self.globalsID = globalsID
+    self.origin = FunctionSource(decl)
   }
 
   var returnSlot: Int { frameSize - 1 }
@@ -191,13 +194,17 @@ extension Interpreter {
       throw tooDeep(code, at: range)
     }
     let frame = Env(interp: self, globals: globals, locals: locals)
-    if !code.defaults.isEmpty {
-      for (j, d) in code.defaults.enumerated() where locals[code.positionalCount + j] == nil {
-        locals[code.positionalCount + j] = try d.eval(frame)
+    do {
+      if !code.defaults.isEmpty {
+        for (j, d) in code.defaults.enumerated() where locals[code.positionalCount + j] == nil {
+          locals[code.positionalCount + j] = try d.eval(frame)
+        }
       }
+      if try runBody(code.body, frame) == .returned { return locals[code.returnSlot] ?? .nothing }
+      return .nothing
+    } catch let d as Diagnostic {
+      throw d.inside(code)
     }
-    if try runBody(code.body, frame) == .returned { return locals[code.returnSlot] ?? .nothing }
-    return .nothing
   }
 
   @inline(never)
@@ -214,5 +221,16 @@ extension Interpreter {
       message += "; it takes " + labels.map { $0 + ":" }.joined(separator: ", ")
     }
     return message
+  }
+}
+
+extension Diagnostic {
+  /// The error tagged with the function whose body raised it (the innermost function keeps its tag).
+  @inline(never)
+  func inside(_ code: CompiledFunction) -> Diagnostic {
+    guard function == nil else { return self }
+    var d = self
+    d.function = code.origin
+    return d
   }
 }
