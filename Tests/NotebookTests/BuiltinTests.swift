@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Melody
 @testable import Notebook
 
 /// The library-backed built-ins on a tiny generated dataset and tiny models (hidden 8, a few steps).
@@ -205,4 +206,29 @@ import Testing
 final class Flag: @unchecked Sendable {
   var value = false
   func set() { value = true }
+}
+
+@Suite struct TrainTransposeTests {
+  @Test func transpositionMapsMoveNotesAndChords() throws {
+    let v = try Vocabulary(tokens: ["<PAD>", "C4", "C#4", "D4", "0.4.7", "1.5.8"])
+    let maps = TrainBuiltin.transpositionMaps(v, upTo: 1)
+    #expect(maps.count == 2)
+    // -1 semitone: C4 -> B3 (absent), C#4 -> C4, D4 -> C#4, 0.4.7 -> 11.3.6 (absent), 1.5.8 -> 0.4.7.
+    #expect(maps[0] == [0, -1, 1, 2, -1, 4])
+    // +1: C4 -> C#4, C#4 -> D4, D4 -> E-4 (absent), 0.4.7 -> 1.5.8, 1.5.8 -> 2.6.9 (absent).
+    #expect(maps[1] == [0, 2, 3, -1, 5, -1])
+    #expect(TrainBuiltin.transpositionMaps(v, upTo: 0).isEmpty)
+  }
+
+  @Test func trainTakesTranspose() throws {
+    let dir = try TestSupport.tempFolder()
+    defer { TestSupport.cleanup(dir) }
+    try TestSupport.writeSongs(into: dir)
+    let i = TestSupport.interpreter(base: dir)
+    let ok = i.run("s = load(\"songs\")\nm = train(s, hidden: 8, layers: 1, steps: 3, batch: 2, seq: 8, transpose: 2)")
+    #expect(ok.error == nil)
+    let bad = i.run("train(s, hidden: 8, steps: 1, transpose: 12)")
+    #expect(bad.error?.message.contains("transpose") == true)
+    #expect(bad.error?.range.start.column == 42)
+  }
 }

@@ -45,10 +45,10 @@ import Testing
     return p
   }
 
-  /// SIGINT or SIGTERM during training: the cell ends with a located `interrupted` error, the `save` after
+  /// SIGINT, SIGTERM or SIGHUP (the terminal closed) during training: the cell ends with a located `interrupted` error, the `save` after
   /// `train` does not run, the next cell does not run, the session holds the model reached, and the exit
   /// status is 128 + the signal.
-  @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+  @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
   func aSignalStopsTrainingCleanly(signal: Int32, status: Int32) throws {
     let dir = try TestSupport.tempFolder("signal\(signal)")
     defer { TestSupport.cleanup(dir) }

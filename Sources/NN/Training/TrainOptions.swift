@@ -35,6 +35,11 @@ public struct TrainOptions: Sendable {
   public var lrDecay: Float? = nil
   /// Evaluations without a new low before the rate is lowered (the count restarts after each cut).
   public var lrPatience = 2
+  /// Data augmentation by transposition: id maps (`map[id]` is the id of the token moved by some number
+  /// of semitones, -1 when the vocabulary lacks it). Each training song also appears moved by every map
+  /// that keeps all its tokens; a window picks one of its song's versions at random. Empty: no augmentation
+  /// (and no extra random draws, so runs without it are unchanged).
+  public var transpositions: [[Int]] = []
   public init() {}
 
   public enum Keep: String, Sendable { case best, last }

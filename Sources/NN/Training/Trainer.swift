@@ -67,6 +67,10 @@ public enum Trainer {
     let (trainSet, validSet) = split(data, valid: o.valid, seed: o.seed)
     let songs = trainSet.filter { $0.count >= 2 }
     guard !songs.isEmpty else { throw NNError.invalidInput("no training sequence has 2 or more events") }
+    for map in o.transpositions where map.count != model.config.vocabSize {
+      throw NNError.invalidInput("a transposition maps \(map.count) ids, the vocabulary has \(model.config.vocabSize)")
+    }
+    let versions = transposedVersions(songs, o.transpositions)
     let total: Int
     if let s = o.steps {
       guard s >= 0 else { throw NNError.invalidInput("steps must be >= 0") }
@@ -116,7 +120,8 @@ public enum Trainer {
     for step in 1...max(total, 1) where total > 0 {
       let t0 = DispatchTime.now().uptimeNanoseconds
       for b in 0..<o.batch {
-        let s = songs[rng.int(below: songs.count)]
+        let k = rng.int(below: songs.count)
+        let s = versions.isEmpty ? songs[k] : versions[k][rng.int(below: versions[k].count)]
         let start = rng.int(below: max(1, s.count - o.seq))
         ws.setWindow(b, of: o.batch, seq: s, start: start)
       }
@@ -179,6 +184,26 @@ public enum Trainer {
     return TrainSummary(steps: done, cancelled: cancelled, trainLoss: trainLoss, validLoss: lastValid,
                         keptStep: kept, bestValidLoss: best.enabled ? best.loss : lastValid,
                         stoppedEarly: stoppedEarly, lrCuts: lrCuts)
+  }
+
+  /// For each song, itself and its copies under each id map that keeps all its tokens (none when `maps`
+  /// is empty).
+  static func transposedVersions(_ songs: [TokenSequence], _ maps: [[Int]]) -> [[TokenSequence]] {
+    guard !maps.isEmpty else { return [] }
+    return songs.map { s in
+      var out = [s]
+      for map in maps {
+        var ids = s.ids
+        var ok = true
+        for i in ids.indices {
+          let id = ids[i]
+          guard id >= 0, id < map.count, map[id] >= 0 else { ok = false; break }
+          ids[i] = map[id]
+        }
+        if ok { out.append(TokenSequence(ids: ids, offsets: s.offsets)) }
+      }
+      return out
+    }
   }
 
   /// Clips `model.grads` to a global norm of `clip` (when > 0) and takes one Adam step. Returns

@@ -7,7 +7,7 @@ enum TrainBuiltin {
   static let architectureLabels = ["hidden", "layers", "dropout"]
   static let optionLabels = ["epochs", "steps", "batch", "seq", "lr", "weight_decay", "smoothing", "w_cls",
                              "w_off", "clip", "valid", "seed", "threads", "coef", "keep", "patience",
-                             "lr_decay", "lr_patience", "eval_every", "unknown"]
+                             "lr_decay", "lr_patience", "transpose", "eval_every", "unknown"]
 
   static var builtin: Builtin {
     Builtin(
@@ -15,7 +15,7 @@ enum TrainBuiltin {
       usage: "train(dataset, hidden: 256, layers: 2, dropout: 0.2, epochs: 1 | steps: N, batch: 64,\n"
         + "      seq: 256, lr: 1e-3, weight_decay: 1e-4, smoothing: 0, w_cls: 1, w_off: 10, clip: 10,\n"
         + "      valid: 0.1, seed: …, threads: 2, coef: 1000, keep: \"best\", patience: none,\n"
-        + "      lr_decay: none, lr_patience: 2, eval_every: steps/40)\n"
+        + "      lr_decay: none, lr_patience: 2, transpose: 0, eval_every: steps/40)\n"
         + "train(model, dataset, ..., unknown: \"error\") continues training a model",
       summary: "trains a GRU model on a dataset (the original's config names)",
       details: [
@@ -37,6 +37,9 @@ enum TrainBuiltin {
         "lr_decay: multiply lr by this factor (0 to 1) after lr_patience",
         "  evaluations in a row without a new lowest validation loss",
         "  (PyTorch's ReduceLROnPlateau; weights are not restored)",
+        "transpose: N also trains on each training song moved by ±1…±N",
+        "  semitones (a window picks one version at random); a version with a",
+        "  token the vocabulary lacks is left out. Validation is not transposed.",
         "The history's valid loss is the training objective (cross-entropy +",
         "  w_off × SmoothL1 of offsets) on those windows; evaluate() reports",
         "  token cross-entropy over whole songs: different figures.",
@@ -90,6 +93,7 @@ enum TrainBuiltin {
     o.evalEvery = try call.optionalInt("eval_every", in: 1...Int.max)
     o.lrDecay = try call.optionalDouble("lr_decay") { $0 > 0 && $0 < 1 ? nil : "must be in (0, 1)" }.map(Float.init)
     o.lrPatience = try call.int("lr_patience", default: 2, in: 1...1_000_000)
+    let transpose = try call.int("transpose", default: 0, in: 0...11)
     let keep = try call.string("keep", default: "best")
     guard let k = TrainOptions.Keep(rawValue: keep) else {
       throw Diagnostic("keep must be \"best\" or \"last\"", at: call.labelled["keep"]?.range ?? call.range)
@@ -125,13 +129,15 @@ enum TrainBuiltin {
 
     if existing != nil { try TrainLimits.check(model.net.config, o, songs: ds.dataset.songs.count, call: call) }
     let data = try sequences(ds, vocabulary: model.vocabulary, call: call, datasetIndex: datasetIndex)
+    o.transpositions = transpositionMaps(model.vocabulary, upTo: transpose)
     let summary = try Trainer.train(model.net, on: data, options: o) { p in
       env.progress(ProgressReport(task: "train", step: p.step, total: p.totalSteps, loss: p.loss,
                                   tokensPerSecond: p.tokensPerSecond))
       return !env.isCancelled()
     }
-    for cut in summary.lrCuts {
-      call.interpreter.emit("learning rate lowered to \(Value.format(Double(cut.lr))) at step \(Format.grouped(cut.step))")
+    if !summary.lrCuts.isEmpty {
+      call.interpreter.emit("learning rate lowered (lr_decay) at step "
+        + summary.lrCuts.map { "\(Format.grouped($0.step)) to \($0.lr)" }.joined(separator: ", "))
     }
     if summary.stoppedEarly {
       call.interpreter.emit("stopped early at step \(model.net.history.train.last?.step ?? 0): "
@@ -143,6 +149,20 @@ enum TrainBuiltin {
                         note: "training stopped after \(summary.steps) steps; the model keeps the weights reached")
     }
     return .object(model)
+  }
+
+  /// Id maps moving every token by -n…-1 and 1…n semitones (-1 where the moved token is not in the
+  /// vocabulary, or cannot be moved; `<PAD>` stays).
+  static func transpositionMaps(_ vocabulary: Vocabulary, upTo n: Int) -> [[Int]] {
+    guard n > 0 else { return [] }
+    let tokens = vocabulary.tokens
+    var index: [String: Int] = [:]
+    for (i, t) in tokens.enumerated() { index[t] = i }
+    return (-n...n).filter { $0 != 0 }.map { k in
+      tokens.enumerated().map { i, t in
+        i == 0 ? 0 : ((try? MelodyObject.transpose(token: t, by: k)).flatMap { index[$0] } ?? -1)
+      }
+    }
   }
 
   /// The dataset's songs as id sequences in `vocabulary`; a token the vocabulary lacks is an error at the
