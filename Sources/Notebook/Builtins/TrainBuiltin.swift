@@ -135,9 +135,8 @@ enum TrainBuiltin {
                                   tokensPerSecond: p.tokensPerSecond))
       return !env.isCancelled()
     }
-    if !summary.lrCuts.isEmpty {
-      call.interpreter.emit("learning rate lowered (lr_decay) at step "
-        + summary.lrCuts.map { "\(Format.grouped($0.step)) to \($0.lr)" }.joined(separator: ", "))
+    for cut in summary.lrCuts {
+      call.interpreter.emit("learning rate lowered to \(Value.format(Double(cut.lr))) at step \(Format.grouped(cut.step))")
     }
     if summary.stoppedEarly {
       call.interpreter.emit("stopped early at step \(model.net.history.train.last?.step ?? 0): "
