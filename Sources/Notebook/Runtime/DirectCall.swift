@@ -22,38 +22,21 @@ func releaseSlot(_ p: UnsafeMutablePointer<Value?>) {
 }
 
 extension CallNode {
-  /// Calls `code` (see the type's comment); nil when the frame stack is full or the code was compiled for
-  /// another session (the general path handles both).
+  /// Calls `code` (see the type's comment) in a frame of `Interpreter.withFrame`; nil when the code was
+  /// compiled for another session (the general path compiles it again).
   @inline(__always)
   func callDirect(_ ref: Unmanaged<CompiledFunction>, _ e: Env) throws -> Value? {
     try e.run { interp in
       try ref._withUnsafeGuaranteedRef { code in
         guard code.globalsID == interp.globalsID else { return nil }
         let st = interp.state
-        let n = code.frameSize
-        let top = st.pointee.frameTop
-        guard top + n <= Interpreter.frameCapacity else { return nil }
-        let locals = interp.frames + top
-        st.pointee.frameTop = top + n
-        var k = 0
-        while k < n {
-          (locals + k).initialize(to: nil)
-          k += 1
-        }
-        defer {
+        return try interp.withFrame(code.frameSize) { locals in
+          let args = positionalRefs.refs
+          let count = positionalRefs.count
           var k = 0
-          while k < n {
-            releaseSlot(locals + k)
+          while k < count {
+            locals[k] = try args[k].with { try $0.eval(e) }
             k += 1
-          }
-          st.pointee.frameTop = top
-        }
-        let args = positionalRefs.refs
-        let count = positionalRefs.count
-        k = 0
-        while k < count {
-          locals[k] = try args[k].with { try $0.eval(e) }
-          k += 1
         }
         try interp.checkInterruptOnCall()
         st.pointee.callDepth += 1
@@ -73,6 +56,7 @@ extension CallNode {
         let v = (locals + r).move()
         (locals + r).initialize(to: nil)
         return v ?? .nothing
+        }
       }
     }
   }

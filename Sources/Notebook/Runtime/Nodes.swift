@@ -304,7 +304,8 @@ final class CompareNode: BinaryNode {
     default: return .notEqual
     }
   }
-  override func test(_ e: Env, _ what: StaticString) throws -> Bool {
+  /// The comparison's result (integers compared directly; everything else by `Operators.compare`).
+  @inline(__always) func holds(_ e: Env) throws -> Bool {
     let a = try lhs.eval(e)
     let b = try rhs.eval(e)
     if case .int(let x) = a, case .int(let y) = b {
@@ -319,21 +320,8 @@ final class CompareNode: BinaryNode {
     }
     return try Operators.compare(op, a, b, opRange)
   }
-  override func eval(_ e: Env) throws -> Value {
-    let a = try lhs.eval(e)
-    let b = try rhs.eval(e)
-    if case .int(let x) = a, case .int(let y) = b {
-      switch kind {
-      case .less: return .bool(x < y)
-      case .lessEqual: return .bool(x <= y)
-      case .greater: return .bool(x > y)
-      case .greaterEqual: return .bool(x >= y)
-      case .equal: return .bool(x == y)
-      case .notEqual: return .bool(x != y)
-      }
-    }
-    return .bool(try Operators.compare(op, a, b, opRange))
-  }
+  override func test(_ e: Env, _ what: StaticString) throws -> Bool { try holds(e) }
+  override func eval(_ e: Env) throws -> Value { .bool(try holds(e)) }
 }
 
 final class InNode: BinaryNode {
