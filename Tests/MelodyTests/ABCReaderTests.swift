@@ -87,6 +87,25 @@ import Testing
     #expect(t.number == 7 && t.title == "First" && t.tempo == 60 && t.line == 1)
     let u = try ABCReader.parse(Array("X:1\nQ:\"Allegro\" 1/4=132\nK:C\nC\n".utf8))[0].get()
     #expect(u.tempo == 132)
+    // A tempo that is only text keeps the tempo the tune had (120 by default).
+    let v = try ABCReader.parse(Array("X:1\nQ:\"Slowly and Smoothly\"\nK:C\nC\n".utf8))[0].get()
+    #expect(v.tempo == 120)
+    let w = try ABCReader.parse(Array("X:1\nQ:1/4=90\nK:C\nC [Q:\"Andante\"] D\n".utf8))[0].get()
+    #expect(w.tempo == 90)
+    // No text and no number is still an error.
+    #expect(error("X:1\nQ:fast\nK:C\nC\n")?.message.contains("expected a tempo") == true)
+  }
+
+  @Test func directiveEndingInBackslashGoesOnOverTheNextLine() throws {
+    // Aird's Airs: an abcm2ps `%%Bfly` directive continued onto a line of numbers.
+    let text = "X:1\nL:1/4\n%%Bfly 0 300 6 3 \\\n 0 0 3 2 1 4\nK:C\nC D\n% a comment \\\nE F G\n"
+    #expect(try notes(text).map(\.0) == [60, 62])
+    // Without the backslash the next line is a line like any other.
+    #expect(error("X:1\n%%Bfly 0 300\n 0 0 3 2\nK:C\nC\n")?.line == 3)
+  }
+
+  @Test func decorationsAndSlursInsideChords() throws {
+    #expect(try pitches("[HC2HA2] [E(e]c) [.C~E!p!G]") == [60, 69, 64, 76, 72, 60, 64, 67])
   }
 
   @Test func severalTunesAndBlankLines() throws {

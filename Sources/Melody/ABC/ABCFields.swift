@@ -153,8 +153,9 @@ enum ABCFields {
   }
 
   /// Quarter notes per minute from a tempo: `1/4=120`, `3/8=40`, `"Allegro" 1/4=120`, or a bare
-  /// number (taken as quarter notes per minute). Text in quotes is skipped.
-  static func tempo(_ value: String) throws -> Double {
+  /// number (taken as quarter notes per minute). Text in quotes is skipped; a tempo that is only
+  /// text (`Q:"Andantino"`, ABC 2.1 section 3.1.8) gives nil: the tune keeps the tempo it had.
+  static func tempo(_ value: String) throws -> Double? {
     var text = ""
     var inQuote = false
     for ch in value {
@@ -162,6 +163,7 @@ enum ABCFields {
       if !inQuote { text.append(ch) }
     }
     let t = text.trimmingSpaces()
+    if t.isEmpty && value.contains("\"") { return nil }
     guard let eq = t.firstIndex(of: "=") else {
       guard let n = Int(t), n > 0, n <= 10_000 else { throw FieldError("expected a tempo like 1/4=120, found '\(value)'") }
       return Double(n)

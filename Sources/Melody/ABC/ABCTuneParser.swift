@@ -57,12 +57,18 @@ struct ABCTuneParser {
 
   mutating func parse(_ lines: [ArraySlice<UInt8>]) throws -> ABCTune {
     var inBody = false
+    var continuedComment = false
     for (k, slice) in lines.enumerated() {
       line = firstLine + k
       bytes = Array(slice)
       if bytes.last == 13 { bytes.removeLast() }
       i = 0
-      if bytes.first == UInt8(ascii: "%") { continue }
+      // A comment or `%%` directive ending in `\` goes on over the next line (abcm2ps's
+      // `%%Bfly ... \` in Aird's Airs): that line is part of the comment too.
+      if continuedComment || bytes.first == UInt8(ascii: "%") {
+        continuedComment = bytes.last(where: { $0 != 32 && $0 != 9 }) == UInt8(ascii: "\\")
+        continue
+      }
       if ABCReader.isField(slice, nil) {
         try field(bytes[0], value: 2, inBody: inBody)
         if bytes[0] == UInt8(ascii: "K") { inBody = true }
@@ -113,7 +119,7 @@ struct ABCTuneParser {
         meter = try ABCFields.meter(v)
         meterTop = ABCFields.meterTop(v)
       case UInt8(ascii: "Q"):
-        tempo = try ABCFields.tempo(v)
+        if let q = try ABCFields.tempo(v) { tempo = q }
       case UInt8(ascii: "V"):
         try flush()
         let name = String(v.prefix(while: { $0 != " " && $0 != "\t" }))
@@ -354,8 +360,9 @@ struct ABCTuneParser {
         break
       }
       switch c {
-      case 32, 9, UInt8(ascii: "."), UInt8(ascii: "~"):
-        i += 1
+      case 32, 9, UInt8(ascii: "."), UInt8(ascii: "~"), UInt8(ascii: "("), UInt8(ascii: ")"),
+        UInt8(ascii: "H")...UInt8(ascii: "W"), UInt8(ascii: "u"), UInt8(ascii: "v"):
+        i += 1  // decorations and slurs inside a chord (`[HC6HA6]`, `[E4(e4]c2)`) change no note
       case UInt8(ascii: "-"):
         if !tied.isEmpty { tied[tied.count - 1] = true }
         i += 1
