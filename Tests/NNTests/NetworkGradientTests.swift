@@ -32,11 +32,11 @@ import Testing
       tgt: col(ws.tgtTok) { Double($0) }.map { $0.map { Int($0) } }, tgtOff: col(ws.tgtOff) { Double($0) })
   }
 
-  @Test(arguments: [(1, Float(0)), (2, 0), (2, 0.4)])
-  func wholeNetwork(layers: Int, dropout: Float) {
+  @Test(arguments: [(1, Float(0), Float(0)), (2, 0, 0), (2, 0.4, 0), (1, 0, 0.5), (2, 0.4, 0.3)])
+  func wholeNetwork(layers: Int, dropout: Float, outDropout: Float) {
     let (m, ws) = Self.tinySetup(layers: layers, dropout: dropout)
     // setWindow needs B before forward; forward sets it.
-    ws.forward(m, B: 3, dropout: true, seed: 77)
+    ws.forward(m, B: 3, dropout: true, seed: 77, outDropout: outDropout)
     let batch = Self.referenceBatch(ws)
     #expect(batch.tgt[1][2] == 0 && batch.tok[1][3] == 0)  // padding is exercised
     let smoothing = 0.1, wCls = 1.0, wOff = 10.0
@@ -47,10 +47,12 @@ import Testing
     // The reference's time-major index (t·B + b)·H + u is row row(t, b) of the workspace; padding
     // positions are not computed there (and cannot change the loss), so any multiplier does.
     let H = m.config.hidden, B = ws.B
-    let mask: ((Int, Int) -> Double)? = dropout > 0 && layers > 1
+    let between = dropout > 0 && layers > 1
+    let mask: ((Int, Int) -> Double)? = between || outDropout > 0
       ? { l, i in
-        guard let r = ws.row(t: i / H / B, b: i / H % B) else { return 1 }
-        return hashUniform(seed: ws.dropSeed(l), index: r * H + i % H) < p ? 0 : Double(1 / (1 - p))
+        let q = l == layers ? outDropout : (between ? p : 0)
+        guard q > 0, let r = ws.row(t: i / H / B, b: i / H % B) else { return 1 }
+        return hashUniform(seed: ws.dropSeed(l), index: r * H + i % H) < q ? 0 : Double(1 / (1 - q))
       } : nil
     var ref = ReferenceGRUNet(m)
     let r = ref.run(batch, smoothing: smoothing, wCls: wCls, wOff: wOff, dropMask: mask)

@@ -31,7 +31,7 @@ struct ReferenceGRUNet {
   func slice(_ off: Int, _ n: Int) -> ArraySlice<Double> { p[off..<(off + n)] }
 
   /// Logits [B][T][V], offsets [B][T] and the loss. `dropMask(l, i)` gives the multiplier for the
-  /// input of layer l at time-major flat index i (nil: no dropout).
+  /// input of layer l at time-major flat index i, l = L being the heads' input (nil: no dropout).
   func run(_ batch: Batch, smoothing: Double, wCls: Double, wOff: Double,
            dropMask: ((Int, Int) -> Double)?) -> (loss: Double, logits: [[[Double]]], pred: [[Double]]) {
     let H = config.hidden, V = config.vocabSize, L = config.layers, B = batch.B, T = batch.T
@@ -65,7 +65,10 @@ struct ReferenceGRUNet {
           hs[l] = hnew
           x = hnew
         }
-        let y = Self.layerNorm(x.map { max(0, $0) }, slice(layout.extW, H), slice(layout.extB, H))
+        var y = Self.layerNorm(x.map { max(0, $0) }, slice(layout.extW, H), slice(layout.extB, H))
+        if let mask = dropMask {  // "layer" L: the heads' input (train's dropout_out)
+          y = (0..<H).map { y[$0] * mask(L, (t * B + b) * H + $0) }
+        }
         let logits = (0..<V).map { v in (0..<H).reduce(0.0) { $0 + p[layout.cls + v * H + $1] * y[$1] } }
         let pre = (0..<H).reduce(0.0) { $0 + p[layout.offHead + $1] * y[$1] }
         let pred = max(0, pre)

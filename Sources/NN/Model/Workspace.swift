@@ -24,6 +24,8 @@ final class Workspace {
   let gates: [UnsafeMutablePointer<Float>], hn: [UnsafeMutablePointer<Float>], h: [UnsafeMutablePointer<Float>]
   let drop: [UnsafeMutablePointer<Float>]  // inputs of layers 1..L-1 after dropout (training only)
   let a: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
+  /// `y` after the heads' dropout (training with `outDropout` > 0 only).
+  let yd: UnsafeMutablePointer<Float>?
   let meanE: UnsafeMutablePointer<Float>, rstdE: UnsafeMutablePointer<Float>
   let logits: UnsafeMutablePointer<Float>, pred: UnsafeMutablePointer<Float>
   // loss rows
@@ -50,6 +52,8 @@ final class Workspace {
   /// Dropout seed of the last forward.
   private var dropoutSeed: UInt64 = 0
   private var usedDropout = false
+  /// Dropout probability in front of the heads in the last forward (0: none; the heads read `y`).
+  private var usedOutDropout: Float = 0
 
   init(config: GRUConfig, T: Int, maxB: Int, training: Bool) {
     self.T = T; self.maxB = maxB; self.training = training
@@ -82,9 +86,9 @@ final class Workspace {
     let hit = UnsafeMutablePointer<UInt8>.allocate(capacity: N); hit.initialize(repeating: 0, count: N)
     list.append(UnsafeMutableRawPointer(hit)); rowHit = hit
     if training {
-      gA = f(N * H); gB = f(N * H); dG = f(N * 3 * H); dHN = f(N * H); dpred = f(N)
+      gA = f(N * H); gB = f(N * H); dG = f(N * 3 * H); dHN = f(N * H); dpred = f(N); yd = f(N * H)
     } else {
-      gA = nil; gB = nil; dG = nil; dHN = nil; dpred = nil
+      gA = nil; gB = nil; dG = nil; dHN = nil; dpred = nil; yd = nil
     }
     allocations = list
     windows = Array(repeating: nil, count: maxB)
@@ -132,14 +136,24 @@ final class Workspace {
     l == 0 ? y0 : (usedDropout ? drop[l - 1] : h[l - 1])
   }
 
+  /// What the heads read in the last forward: `y`, or `y` after the heads' dropout.
+  private var headInput: UnsafeMutablePointer<Float> {
+    if usedOutDropout > 0, let yd { return yd }
+    return y
+  }
+
   /// Runs the network on the `B` windows set by `setWindow`; fills `logits` [N,V] and `pred` [N].
-  /// Dropout is applied when `dropout` (training) with masks derived from `seed`.
-  func forward(_ m: GRUNet, B: Int, dropout: Bool, seed: UInt64) {
+  /// Dropout is applied when `dropout` (training) with masks derived from `seed`: the model's own
+  /// between GRU layers (the original's), and `outDropout` on the features the heads read (a training
+  /// option, not part of the original; the mask of "layer" `L`).
+  func forward(_ m: GRUNet, B: Int, dropout: Bool, seed: UInt64, outDropout: Float = 0) {
     precondition(B <= maxB)
+    precondition(outDropout >= 0 && outDropout < 1)
     self.B = B
     layOut(B)
     let N = self.N, lay = m.layout, P = m.params
     usedDropout = dropout && m.config.dropout > 0 && L > 1 && !drop.isEmpty
+    usedOutDropout = dropout && yd != nil ? outDropout : 0
     dropoutSeed = seed
     StepProfile.measure("fwd embed+norm") {
       EmbeddingLayer.forward(out: x0, tok: inTok, offset: inOff, emb: P + lay.emb, offW: P + lay.offW,
@@ -163,10 +177,14 @@ final class Workspace {
     StepProfile.measure("fwd relu+norm") {
       ReLULayer.forward(out: a, x: h[L - 1], n: N * H)
       LayerNormLayer.forward(out: y, mean: meanE, rstd: rstdE, x: a, w: P + lay.extW, b: P + lay.extB, N: N, H: H)
+      if usedOutDropout > 0, let yd {
+        DropoutLayer.forward(out: yd, x: y, n: N * H, p: usedOutDropout, seed: dropSeed(L))
+      }
     }
+    let z = headInput
     StepProfile.measure("fwd heads") {
-      ClassHead.forward(logits: logits, y: y, w: P + lay.cls, N: N, H: H, V: V)
-      OffsetHead.forward(pred: pred, y: y, w: P + lay.offHead, N: N, H: H)
+      ClassHead.forward(logits: logits, y: z, w: P + lay.cls, N: N, H: H, V: V)
+      OffsetHead.forward(pred: pred, y: z, w: P + lay.offHead, N: N, H: H)
     }
   }
 
@@ -191,10 +209,12 @@ final class Workspace {
       preconditionFailure("backward needs a training workspace and gradients")
     }
     let N = self.N, lay = m.layout, P = m.params
+    let z = headInput
     StepProfile.measure("bwd heads") {
-      ClassHead.backward(dy: gA, dw: G + lay.cls, dlogits: logits, y: y, w: P + lay.cls, N: N, H: H, V: V)
-      OffsetHead.backward(dy: gA, dw: G + lay.offHead, dpred: dpred, pred: pred, y: y, w: P + lay.offHead,
+      ClassHead.backward(dy: gA, dw: G + lay.cls, dlogits: logits, y: z, w: P + lay.cls, N: N, H: H, V: V)
+      OffsetHead.backward(dy: gA, dw: G + lay.offHead, dpred: dpred, pred: pred, y: z, w: P + lay.offHead,
                           N: N, H: H)
+      if usedOutDropout > 0 { DropoutLayer.backward(d: gA, n: N * H, p: usedOutDropout, seed: dropSeed(L)) }
     }
     StepProfile.measure("bwd norm+relu") {
       gB.update(repeating: 0, count: N * H)

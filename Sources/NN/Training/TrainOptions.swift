@@ -11,6 +11,9 @@ public struct TrainOptions: Sendable {
   public var lr: Float = 1e-3
   public var weightDecay: Float = 1e-4
   public var smoothing: Float = 0
+  /// Dropout on the features the two heads read (after the last LayerNorm), in training only. Not in
+  /// the original (0 there); a checkpoint does not depend on it.
+  public var dropoutOut: Float = 0
   public var wCls: Float = 1
   public var wOff: Float = 10
   /// Global gradient-norm clip (applied before Adam); 0 or less disables.

@@ -61,6 +61,7 @@ public enum Trainer {
       throw NNError.invalidInput("\(name) must be a finite number >= 0, got \(x)")
     }
     guard o.smoothing >= 0 && o.smoothing < 1 else { throw NNError.invalidInput("smoothing must be in [0, 1)") }
+    guard o.dropoutOut >= 0 && o.dropoutOut < 1 else { throw NNError.invalidInput("dropout_out must be in [0, 1)") }
     guard !o.clip.isNaN else { throw NNError.invalidInput("clip must be a number (0 or less: no clipping)") }
     if let e = o.evalEvery, e < 1 { throw NNError.invalidInput("evalEvery must be at least 1") }
     try validate(data, vocabSize: model.config.vocabSize)
@@ -125,7 +126,7 @@ public enum Trainer {
         let start = rng.int(below: max(1, s.count - o.seq))
         ws.setWindow(b, of: o.batch, seq: s, start: start)
       }
-      ws.forward(model, B: o.batch, dropout: true, seed: rng.next())
+      ws.forward(model, B: o.batch, dropout: true, seed: rng.next(), outDropout: o.dropoutOut)
       let sums = ws.loss(smoothing: o.smoothing, wCls: o.wCls, wOff: o.wOff, grad: true)
       let loss = sums.loss(wCls: o.wCls, wOff: o.wOff)
       let globalStep = model.history.steps + 1
