@@ -227,8 +227,8 @@ import Testing
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().path
     let ds = try Dataset.load(root + "/data/folk", options: EncodingOptions())
-    #expect(ds.songs.count == 2873)
-    #expect(ds.failures.count == 24)
+    #expect(ds.songs.count == 4222)
+    #expect(ds.failures.count == 40)
     #expect(ds.failures.allSatisfy { $0.file.split(separator: ":").count == 3 })
   }
 }

@@ -43,6 +43,10 @@ public struct TrainOptions: Sendable {
   /// that keeps all its tokens; a window picks one of its song's versions at random. Empty: no augmentation
   /// (and no extra random draws, so runs without it are unchanged).
   public var transpositions: [[Int]] = []
+  /// Exponential moving average of the weights with this decay (e.g. 0.999; nil: none). Validation
+  /// scores the averaged weights, `keep` chooses among them, and the run ends with averaged weights
+  /// (the training losses are those of the weights being trained). See `AveragedWeights`.
+  public var average: Float? = nil
   public init() {}
 
   public enum Keep: String, Sendable { case best, last }

@@ -98,6 +98,7 @@ public enum Trainer {
     if let p = o.patience, p < 1 { throw NNError.invalidInput("patience must be at least 1") }
     if let d = o.lrDecay, !(d > 0 && d < 1) { throw NNError.invalidInput("lr_decay must be in (0, 1)") }
     guard o.lrPatience >= 1 else { throw NNError.invalidInput("lr_patience must be at least 1") }
+    if let a = o.average, !(a > 0 && a < 1) { throw NNError.invalidInput("average must be in (0, 1)") }
 
     let savedThreads = Parallel.threads
     Parallel.threads = max(1, o.threads)
@@ -117,6 +118,16 @@ public enum Trainer {
     var done = 0
     var busy: Double = 0
     var best = BestWeights(keep: o.keep == .best && !validWindows.isEmpty)
+    var average = o.average.map { AveragedWeights(model, decay: $0) }
+    /// Scores the weights validation is about (the average, when kept) and offers them to `best`.
+    func scoreValidation(step: Int) -> Double {
+      let score = { () -> Double in
+        let v = validationLoss(model, ws: ws, windows: validWindows, options: o)
+        best.offer(model, loss: v, step: step)
+        return v
+      }
+      return average.map { $0.withAverage(model, score) } ?? score()
+    }
     var stoppedEarly = false
     for step in 1...max(total, 1) where total > 0 {
       let t0 = DispatchTime.now().uptimeNanoseconds
@@ -135,6 +146,7 @@ public enum Trainer {
       ws.backward(model)
       let stepped = StepProfile.measure("clip+adam") { applyGradients(model, clip: o.clip, hyper) }
       guard stepped else { throw NNError.nonFiniteLoss(step: globalStep) }
+      average?.update(model)
       busy += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
       done += 1
       model.history.steps = globalStep
@@ -144,10 +156,9 @@ public enum Trainer {
       recent.append(loss)
       if recent.count > 10 { recent.removeFirst() }
       if !validWindows.isEmpty && (step % evalEvery == 0 || step == total) {
-        let v = validationLoss(model, ws: ws, windows: validWindows, options: o)
+        let v = scoreValidation(step: globalStep)
         model.history.valid.append(LossPoint(step: globalStep, loss: v))
         lastValid = v
-        best.offer(model, loss: v, step: globalStep)
         sinceCut = best.sinceBest == 0 ? 0 : sinceCut + 1
         if let d = o.lrDecay, sinceCut >= o.lrPatience, step < total {
           hyper.lr *= d
@@ -168,12 +179,13 @@ public enum Trainer {
       }
     }
     if cancelled && !validWindows.isEmpty {
-      let v = validationLoss(model, ws: ws, windows: validWindows, options: o)
+      let v = scoreValidation(step: model.history.steps)
       model.history.valid.append(LossPoint(step: model.history.steps, loss: v))
       lastValid = v
-      best.offer(model, loss: v, step: model.history.steps)
     }
     let kept = best.restore(into: model)
+    // Not restored (keep last, or the best was the last evaluation): the run ends with the average.
+    if kept == nil, let average { average.install(into: model) }
     if best.enabled {
       model.history.kept = kept ?? model.history.steps
       model.history.stoppedEarly = stoppedEarly
