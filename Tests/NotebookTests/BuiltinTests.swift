@@ -231,4 +231,27 @@ final class Flag: @unchecked Sendable {
     #expect(bad.error?.message.contains("transpose") == true)
     #expect(bad.error?.range.start.column == 42)
   }
+
+  @Test func trainTakesDropoutOutAndAverage() throws {
+    let dir = try TestSupport.tempFolder()
+    defer { TestSupport.cleanup(dir) }
+    try TestSupport.writeSongs(into: dir)
+    let i = TestSupport.interpreter(base: dir)
+    let args = "hidden: 8, layers: 1, steps: 4, batch: 2, seq: 8, seed: 3, valid: 0.5, eval_every: 2"
+    let ok = i.run("""
+      s = load("songs")
+      a = train(s, \(args), dropout_out: 0.3, average: 0.9)
+      b = train(s, \(args))
+      c = train(s, \(args), average: 0)
+      print(a.valid_loss != b.valid_loss, b.valid_loss == c.valid_loss)
+      """)
+    #expect(ok.error == nil)
+    #expect(ok.output.contains("true true"))
+    for (call, column) in [("train(s, hidden: 8, steps: 1, dropout_out: 1)", 44),
+                           ("train(s, hidden: 8, steps: 1, average: -0.5)", 40)] {
+      let bad = i.run(call)
+      #expect(bad.error?.message.contains("must be in") == true, "\(call)")
+      #expect(bad.error?.range.start.column == column, "\(call)")
+    }
+  }
 }

@@ -45,7 +45,7 @@ enum TrainBuiltin {
         "  last LayerNorm), in training only; not in the original (0), and the",
         "  checkpoint does not depend on it",
         "average: keep an exponential moving average of the weights with this",
-        "  decay (e.g. 0.999; the first steps use (1+t)/(10+t) when smaller):",
+        "  decay (e.g. 0.999; 0: none; the first steps use (1+t)/(10+t) when smaller):",
         "  validation scores the averaged weights, keep chooses among them and",
         "  the model ends with them; the train losses are the trained weights'",
         "The history's valid loss is the training objective (cross-entropy +",
@@ -93,7 +93,8 @@ enum TrainBuiltin {
     o.lr = Float(try call.double("lr", default: 1e-3) { $0 > 0 && $0.isFinite ? nil : "must be > 0" })
     o.weightDecay = Float(try call.double("weight_decay", default: 1e-4) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
     o.smoothing = Float(try call.double("smoothing", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
-    o.average = try call.optionalDouble("average") { $0 > 0 && $0 < 1 ? nil : "must be in (0, 1)" }.map(Float.init)
+    let average = try call.optionalDouble("average") { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1) (0: none)" }
+    o.average = average.flatMap { $0 > 0 ? Float($0) : nil }
     o.dropoutOut = Float(try call.double("dropout_out", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
     o.wCls = Float(try call.double("w_cls", default: 1) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
     o.wOff = Float(try call.double("w_off", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
