@@ -11,6 +11,9 @@ Run once; the output is committed, so midigen never needs this script or music21
 Collections (music21/corpus/...):
   ryansMammoth/  Ryan's Mammoth Collection (Boston, 1883): one tune per file
   oneills1850/   O'Neill's Music of Ireland (Chicago, 1903), the "1850" melodies: 50-100 tunes per file
+  airdsAirs/     Aird's Selection of Scotch, English, Irish and Foreign Airs (Glasgow, 1782-1803),
+                 six volumes: one file per volume, transcribed by Jack Campin
+  miscFolk/      Colonial and Civil War American fife music, and Northumbrian Minstrelsy (1882)
 Not taken: essenFolksong (its license note grants non-commercial distribution *in music21* only),
 the Bach chorales (already in data/bach as MIDI) and the art-music scores.
 
@@ -25,11 +28,11 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "folk")
-COLLECTIONS = ["oneills1850", "ryansMammoth"]
+COLLECTIONS = ["oneills1850", "ryansMammoth", "airdsAirs", "miscFolk"]
 # oneills1850 holds some tunes twice: overlapping files (0626-0635 inside 0626-0700, 0732-0758 in
 # two transcriptions _bs and _mh, ...). A tune whose X: number was already seen in an earlier file
 # (sorted order) of the same collection is dropped.
-DEDUPE_BY_X = {"oneills1850"}
+DEDUPE_BY_X = {"oneills1850", "airdsAirs"}
 
 X_LINE = re.compile(rb"^X:[ \t]*(\d+)", re.M)
 
