@@ -4,12 +4,14 @@ import Testing
 /// The whole network: the fast Float forward agrees with the independent Double reference, and the
 /// analytic gradient of every parameter agrees with central differences of the Double reference.
 @Suite struct NetworkGradientTests {
-  static func tinySetup(layers: Int, dropout: Float) -> (GRUNet, Workspace) {
+  static func tinySetup(layers: Int, dropout: Float, inputDropout: Float = 0,
+                        headDropout: Float = 0) -> (GRUNet, Workspace) {
     let V = 7, H = 5, T = 4, B = 3
     let m = GRUNet(config: GRUConfig(vocabSize: V, hidden: H, layers: layers, dropout: dropout),
                    vocab: ["<PAD>"] + (1..<V).map { "t\($0)" }, seed: 3)
     m.ensureTrainingState()
-    let ws = Workspace(config: m.config, T: T, maxB: B, training: true)
+    let ws = Workspace(config: m.config, T: T, maxB: B, training: true, inputDropout: inputDropout,
+                       headDropout: headDropout)
     let seqs = [
       TokenSequence(ids: [3, 1, 4, 1, 5, 6], offsets: [0.5, 1, 0.25, 2.5, 0, 1.5]),
       TokenSequence(ids: [2, 6, 5], offsets: [0, 0.75, 3]),  // right-padded, target PAD
@@ -32,11 +34,13 @@ import Testing
       tgt: col(ws.tgtTok) { Double($0) }.map { $0.map { Int($0) } }, tgtOff: col(ws.tgtOff) { Double($0) })
   }
 
-  @Test(arguments: [(1, Float(0), Float(0)), (2, 0, 0), (2, 0.4, 0), (1, 0, 0.5), (2, 0.4, 0.3)])
-  func wholeNetwork(layers: Int, dropout: Float, outDropout: Float) {
-    let (m, ws) = Self.tinySetup(layers: layers, dropout: dropout)
+  /// (layers, dropout between layers, input dropout, heads' dropout)
+  @Test(arguments: [(1, Float(0), Float(0), Float(0)), (2, 0, 0, 0), (2, 0.4, 0, 0), (1, 0, 0, 0.5),
+                    (2, 0.4, 0, 0.3), (1, 0, 0.5, 0), (2, 0.4, 0.3, 0.3)])
+  func wholeNetwork(layers: Int, dropout: Float, inDropout: Float, outDropout: Float) {
+    let (m, ws) = Self.tinySetup(layers: layers, dropout: dropout, inputDropout: inDropout, headDropout: outDropout)
     // setWindow needs B before forward; forward sets it.
-    ws.forward(m, B: 3, dropout: true, seed: 77, outDropout: outDropout)
+    ws.forward(m, B: 3, dropout: true, seed: 77)
     let batch = Self.referenceBatch(ws)
     #expect(batch.tgt[1][2] == 0 && batch.tok[1][3] == 0)  // padding is exercised
     let smoothing = 0.1, wCls = 1.0, wOff = 10.0
@@ -48,9 +52,9 @@ import Testing
     // positions are not computed there (and cannot change the loss), so any multiplier does.
     let H = m.config.hidden, B = ws.B
     let between = dropout > 0 && layers > 1
-    let mask: ((Int, Int) -> Double)? = between || outDropout > 0
+    let mask: ((Int, Int) -> Double)? = between || outDropout > 0 || inDropout > 0
       ? { l, i in
-        let q = l == layers ? outDropout : (between ? p : 0)
+        let q = l == layers ? outDropout : (l == 0 ? inDropout : (between ? p : 0))
         guard q > 0, let r = ws.row(t: i / H / B, b: i / H % B) else { return 1 }
         return hashUniform(seed: ws.dropSeed(l), index: r * H + i % H) < q ? 0 : Double(1 / (1 - q))
       } : nil

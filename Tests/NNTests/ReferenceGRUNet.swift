@@ -31,7 +31,8 @@ struct ReferenceGRUNet {
   func slice(_ off: Int, _ n: Int) -> ArraySlice<Double> { p[off..<(off + n)] }
 
   /// Logits [B][T][V], offsets [B][T] and the loss. `dropMask(l, i)` gives the multiplier for the
-  /// input of layer l at time-major flat index i, l = L being the heads' input (nil: no dropout).
+  /// input of layer l at time-major flat index i, l = 0 being the first layer's input (train's
+  /// dropout_in) and l = L the heads' input (nil: no dropout).
   func run(_ batch: Batch, smoothing: Double, wCls: Double, wOff: Double,
            dropMask: ((Int, Int) -> Double)?) -> (loss: Double, logits: [[[Double]]], pred: [[Double]]) {
     let H = config.hidden, V = config.vocabSize, L = config.layers, B = batch.B, T = batch.T
@@ -45,7 +46,7 @@ struct ReferenceGRUNet {
         var x = (0..<H).map { p[layout.emb + tok * H + $0] + o * p[layout.offW + $0] + p[layout.offB + $0] }
         x = Self.layerNorm(x, slice(layout.normW, H), slice(layout.normB, H))
         for l in 0..<L {
-          if l > 0, let mask = dropMask {
+          if let mask = dropMask {
             x = (0..<H).map { x[$0] * mask(l, (t * B + b) * H + $0) }
           }
           let g = layout.gru[l]

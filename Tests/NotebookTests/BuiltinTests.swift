@@ -232,7 +232,7 @@ final class Flag: @unchecked Sendable {
     #expect(bad.error?.range.start.column == 42)
   }
 
-  @Test func trainTakesDropoutOutAndAverage() throws {
+  @Test func trainTakesDropoutInOutAndAverage() throws {
     let dir = try TestSupport.tempFolder()
     defer { TestSupport.cleanup(dir) }
     try TestSupport.writeSongs(into: dir)
@@ -243,11 +243,13 @@ final class Flag: @unchecked Sendable {
       a = train(s, \(args), dropout_out: 0.3, average: 0.9)
       b = train(s, \(args))
       c = train(s, \(args), average: 0)
-      print(a.valid_loss != b.valid_loss, b.valid_loss == c.valid_loss)
+      d = train(s, \(args), dropout_in: 0.3)
+      print(a.valid_loss != b.valid_loss, b.valid_loss == c.valid_loss, d.valid_loss != b.valid_loss)
       """)
     #expect(ok.error == nil)
-    #expect(ok.output.contains("true true"))
+    #expect(ok.output.contains("true true true"))
     for (call, column) in [("train(s, hidden: 8, steps: 1, dropout_out: 1)", 44),
+                           ("train(s, hidden: 8, steps: 1, dropout_in: 1.5)", 43),
                            ("train(s, hidden: 8, steps: 1, average: -0.5)", 40)] {
       let bad = i.run(call)
       #expect(bad.error?.message.contains("must be in") == true, "\(call)")

@@ -119,12 +119,13 @@ public enum MemoryBudget {
   }
 
   /// Bytes of a training (or evaluation) workspace for `B` windows of `T` steps (see `Workspace`):
-  /// per row of `N = T·B`, about `(4 + 5L)·H` floats forward (plus `L·H` for dropout), `6H` more
+  /// per row of `N = T·B`, about `(4 + 5L)·H` floats forward (plus up to `(L + 1)·H` for the dropouts between layers,
+  /// on the input and on the heads' features), `6H` more
   /// for backward, `V` logits and a few scalars; plus each layer's packed `W_hh`.
   public static func workspace(_ c: GRUConfig, T: Int, B: Int, training: Bool) -> Size {
     let H = c.hidden, L = c.layers, V = c.vocabSize
     let forward = Size.of([4, H]) + Size.of([5, L, H]) + Size.of([V]) + Size(8)
-    let extra = training ? Size.of([max(L - 1, 0) + 1, H]) + Size.of([6, H]) + Size(1) : .zero
+    let extra = training ? Size.of([max(L - 1, 0) + 2, H]) + Size.of([6, H]) + Size(1) : .zero
     let perRow = (forward + extra) * 4 + Size(3 * 8 + 1)
     let packed = Size.of([L, 3, H, H, 4])
     return Size.of([T, B]) * (perRow.bytes ?? -1) + packed

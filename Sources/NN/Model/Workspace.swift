@@ -24,8 +24,13 @@ final class Workspace {
   let gates: [UnsafeMutablePointer<Float>], hn: [UnsafeMutablePointer<Float>], h: [UnsafeMutablePointer<Float>]
   let drop: [UnsafeMutablePointer<Float>]  // inputs of layers 1..L-1 after dropout (training only)
   let a: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
-  /// `y` after the heads' dropout (training with `outDropout` > 0 only).
+  /// `y0` after the input dropout (a training workspace with `inputDropout` > 0 only).
+  let xd: UnsafeMutablePointer<Float>?
+  /// `y` after the heads' dropout (a training workspace with `headDropout` > 0 only).
   let yd: UnsafeMutablePointer<Float>?
+  /// Training-only dropout that is not part of the original model (train's `dropout_in` and
+  /// `dropout_out`): on the first GRU layer's input and on the features the heads read.
+  let inputDropout: Float, headDropout: Float
   let meanE: UnsafeMutablePointer<Float>, rstdE: UnsafeMutablePointer<Float>
   let logits: UnsafeMutablePointer<Float>, pred: UnsafeMutablePointer<Float>
   // loss rows
@@ -52,11 +57,16 @@ final class Workspace {
   /// Dropout seed of the last forward.
   private var dropoutSeed: UInt64 = 0
   private var usedDropout = false
-  /// Dropout probability in front of the heads in the last forward (0: none; the heads read `y`).
-  private var usedOutDropout: Float = 0
+  /// The last forward applied `inputDropout` (layer 0 reads `xd`) and `headDropout` (the heads read `yd`).
+  private var usedInputDropout = false, usedHeadDropout = false
 
-  init(config: GRUConfig, T: Int, maxB: Int, training: Bool) {
+  /// `inputDropout` and `headDropout` are the rates of the training-only dropouts (0: none, and no
+  /// buffer); an evaluation workspace (`training` false) has neither.
+  init(config: GRUConfig, T: Int, maxB: Int, training: Bool, inputDropout: Float = 0, headDropout: Float = 0) {
+    precondition(inputDropout >= 0 && inputDropout < 1 && headDropout >= 0 && headDropout < 1)
     self.T = T; self.maxB = maxB; self.training = training
+    self.inputDropout = training ? inputDropout : 0
+    self.headDropout = training ? headDropout : 0
     H = config.hidden; V = config.vocabSize; L = config.layers
     let N = T * maxB, H = self.H, V = self.V, L = self.L
     var list: [UnsafeMutableRawPointer] = []
@@ -86,10 +96,12 @@ final class Workspace {
     let hit = UnsafeMutablePointer<UInt8>.allocate(capacity: N); hit.initialize(repeating: 0, count: N)
     list.append(UnsafeMutableRawPointer(hit)); rowHit = hit
     if training {
-      gA = f(N * H); gB = f(N * H); dG = f(N * 3 * H); dHN = f(N * H); dpred = f(N); yd = f(N * H)
+      gA = f(N * H); gB = f(N * H); dG = f(N * 3 * H); dHN = f(N * H); dpred = f(N)
     } else {
-      gA = nil; gB = nil; dG = nil; dHN = nil; dpred = nil; yd = nil
+      gA = nil; gB = nil; dG = nil; dHN = nil; dpred = nil
     }
+    xd = self.inputDropout > 0 ? f(N * H) : nil
+    yd = self.headDropout > 0 ? f(N * H) : nil
     allocations = list
     windows = Array(repeating: nil, count: maxB)
     recurrent = (0..<L).map { _ in GRURecurrentWeights(H: H, training: training) }
@@ -133,33 +145,36 @@ final class Workspace {
 
   /// Input of GRU layer `l` as used by the last forward.
   private func layerInput(_ l: Int) -> UnsafeMutablePointer<Float> {
-    l == 0 ? y0 : (usedDropout ? drop[l - 1] : h[l - 1])
+    if l == 0 { return usedInputDropout ? xd! : y0 }
+    return usedDropout ? drop[l - 1] : h[l - 1]
   }
 
   /// What the heads read in the last forward: `y`, or `y` after the heads' dropout.
   private var headInput: UnsafeMutablePointer<Float> {
-    if usedOutDropout > 0, let yd { return yd }
-    return y
+    usedHeadDropout ? yd! : y
   }
 
   /// Runs the network on the `B` windows set by `setWindow`; fills `logits` [N,V] and `pred` [N].
   /// Dropout is applied when `dropout` (training) with masks derived from `seed`: the model's own
-  /// between GRU layers (the original's), and `outDropout` on the features the heads read (a training
-  /// option, not part of the original; the mask of "layer" `L`).
-  func forward(_ m: GRUNet, B: Int, dropout: Bool, seed: UInt64, outDropout: Float = 0) {
+  /// between GRU layers (the original's; the mask of layer `l` in front of layer `l`), and this
+  /// workspace's `inputDropout` (mask 0) and `headDropout` (the mask of "layer" `L`).
+  func forward(_ m: GRUNet, B: Int, dropout: Bool, seed: UInt64) {
     precondition(B <= maxB)
-    precondition(outDropout >= 0 && outDropout < 1)
     self.B = B
     layOut(B)
     let N = self.N, lay = m.layout, P = m.params
     usedDropout = dropout && m.config.dropout > 0 && L > 1 && !drop.isEmpty
-    usedOutDropout = dropout && yd != nil ? outDropout : 0
+    usedInputDropout = dropout && xd != nil
+    usedHeadDropout = dropout && yd != nil
     dropoutSeed = seed
     StepProfile.measure("fwd embed+norm") {
       EmbeddingLayer.forward(out: x0, tok: inTok, offset: inOff, emb: P + lay.emb, offW: P + lay.offW,
                              offB: P + lay.offB, N: N, H: H)
       LayerNormLayer.forward(out: y0, mean: mean0, rstd: rstd0, x: x0, w: P + lay.normW, b: P + lay.normB,
                              N: N, H: H)
+      if usedInputDropout, let xd {
+        DropoutLayer.forward(out: xd, x: y0, n: N * H, p: inputDropout, seed: dropSeed(0))
+      }
     }
     for l in 0..<L {
       if l > 0 && usedDropout {
@@ -177,8 +192,8 @@ final class Workspace {
     StepProfile.measure("fwd relu+norm") {
       ReLULayer.forward(out: a, x: h[L - 1], n: N * H)
       LayerNormLayer.forward(out: y, mean: meanE, rstd: rstdE, x: a, w: P + lay.extW, b: P + lay.extB, N: N, H: H)
-      if usedOutDropout > 0, let yd {
-        DropoutLayer.forward(out: yd, x: y, n: N * H, p: usedOutDropout, seed: dropSeed(L))
+      if usedHeadDropout, let yd {
+        DropoutLayer.forward(out: yd, x: y, n: N * H, p: headDropout, seed: dropSeed(L))
       }
     }
     let z = headInput
@@ -188,7 +203,8 @@ final class Workspace {
     }
   }
 
-  /// Seed of the dropout mask in front of GRU layer `l` (l >= 1) for the current forward.
+  /// Seed of the dropout mask in front of GRU layer `l` (0: the input dropout; `L`: the heads') for
+  /// the current forward.
   func dropSeed(_ l: Int) -> UInt64 {
     var s = dropoutSeed ^ (UInt64(l) &* 0x9E37_79B9_7F4A_7C15)
     return splitMix64(&s)
@@ -214,7 +230,7 @@ final class Workspace {
       ClassHead.backward(dy: gA, dw: G + lay.cls, dlogits: logits, y: z, w: P + lay.cls, N: N, H: H, V: V)
       OffsetHead.backward(dy: gA, dw: G + lay.offHead, dpred: dpred, pred: pred, y: z, w: P + lay.offHead,
                           N: N, H: H)
-      if usedOutDropout > 0 { DropoutLayer.backward(d: gA, n: N * H, p: usedOutDropout, seed: dropSeed(L)) }
+      if usedHeadDropout { DropoutLayer.backward(d: gA, n: N * H, p: headDropout, seed: dropSeed(L)) }
     }
     StepProfile.measure("bwd norm+relu") {
       gB.update(repeating: 0, count: N * H)
@@ -233,6 +249,8 @@ final class Workspace {
       }
       if l > 0 && usedDropout {
         DropoutLayer.backward(d: other, n: N * H, p: m.config.dropout, seed: dropSeed(l))
+      } else if l == 0 && usedInputDropout {
+        DropoutLayer.backward(d: other, n: N * H, p: inputDropout, seed: dropSeed(0))
       }
       swap(&cur, &other)
     }

@@ -14,6 +14,9 @@ public struct TrainOptions: Sendable {
   /// Dropout on the features the two heads read (after the last LayerNorm), in training only. Not in
   /// the original (0 there); a checkpoint does not depend on it.
   public var dropoutOut: Float = 0
+  /// Dropout on the first GRU layer's input (after the first LayerNorm), in training only. Not in the
+  /// original (0 there); a checkpoint does not depend on it.
+  public var dropoutIn: Float = 0
   public var wCls: Float = 1
   public var wOff: Float = 10
   /// Global gradient-norm clip (applied before Adam); 0 or less disables.

@@ -62,6 +62,7 @@ public enum Trainer {
     }
     guard o.smoothing >= 0 && o.smoothing < 1 else { throw NNError.invalidInput("smoothing must be in [0, 1)") }
     guard o.dropoutOut >= 0 && o.dropoutOut < 1 else { throw NNError.invalidInput("dropout_out must be in [0, 1)") }
+    guard o.dropoutIn >= 0 && o.dropoutIn < 1 else { throw NNError.invalidInput("dropout_in must be in [0, 1)") }
     guard !o.clip.isNaN else { throw NNError.invalidInput("clip must be a number (0 or less: no clipping)") }
     if let e = o.evalEvery, e < 1 { throw NNError.invalidInput("evalEvery must be at least 1") }
     try validate(data, vocabSize: model.config.vocabSize)
@@ -105,7 +106,8 @@ public enum Trainer {
     defer { Parallel.threads = savedThreads }
 
     model.ensureTrainingState()
-    let ws = Workspace(config: model.config, T: o.seq, maxB: o.batch, training: true)
+    let ws = Workspace(config: model.config, T: o.seq, maxB: o.batch, training: true,
+                       inputDropout: o.dropoutIn, headDropout: o.dropoutOut)
     var s0 = o.seed ^ (UInt64(model.history.steps) &* 0x2545_F491_4F6C_DD1D)
     var rng = SeededRNG(seed: splitMix64(&s0))
     var hyper = Adam.Hyper(lr: o.lr, weightDecay: o.weightDecay)
@@ -137,7 +139,7 @@ public enum Trainer {
         let start = rng.int(below: max(1, s.count - o.seq))
         ws.setWindow(b, of: o.batch, seq: s, start: start)
       }
-      ws.forward(model, B: o.batch, dropout: true, seed: rng.next(), outDropout: o.dropoutOut)
+      ws.forward(model, B: o.batch, dropout: true, seed: rng.next())
       let sums = ws.loss(smoothing: o.smoothing, wCls: o.wCls, wOff: o.wOff, grad: true)
       let loss = sums.loss(wCls: o.wCls, wOff: o.wOff)
       let globalStep = model.history.steps + 1

@@ -7,7 +7,7 @@ enum TrainBuiltin {
   static let architectureLabels = ["hidden", "layers", "dropout"]
   static let optionLabels = ["epochs", "steps", "batch", "seq", "lr", "weight_decay", "smoothing", "w_cls",
                              "w_off", "clip", "valid", "seed", "threads", "coef", "keep", "patience",
-                             "lr_decay", "lr_patience", "transpose", "dropout_out", "average", "eval_every", "unknown"]
+                             "lr_decay", "lr_patience", "transpose", "dropout_in", "dropout_out", "average", "eval_every", "unknown"]
 
   static var builtin: Builtin {
     Builtin(
@@ -15,8 +15,8 @@ enum TrainBuiltin {
       usage: "train(dataset, hidden: 256, layers: 2, dropout: 0.2, epochs: 1 | steps: N, batch: 64,\n"
         + "      seq: 256, lr: 1e-3, weight_decay: 1e-4, smoothing: 0, w_cls: 1, w_off: 10, clip: 10,\n"
         + "      valid: 0.1, seed: …, threads: 2, coef: 1000, keep: \"best\", patience: none,\n"
-        + "      lr_decay: none, lr_patience: 2, transpose: 0, dropout_out: 0, average: none,\n"
-        + "      eval_every: steps/40)\n"
+        + "      lr_decay: none, lr_patience: 2, transpose: 0, dropout_in: 0, dropout_out: 0,\n"
+        + "      average: none, eval_every: steps/40)\n"
         + "train(model, dataset, ..., unknown: \"error\") continues training a model",
       summary: "trains a GRU model on a dataset (the original's config names)",
       details: [
@@ -41,9 +41,10 @@ enum TrainBuiltin {
         "transpose: N also trains on each training song moved by ±1…±N",
         "  semitones (a window picks one version at random); a version with a",
         "  token the vocabulary lacks is left out. Validation is not transposed.",
-        "dropout_out: dropout on the features the two heads read (after the",
-        "  last LayerNorm), in training only; not in the original (0), and the",
-        "  checkpoint does not depend on it",
+        "dropout_in: dropout on the first GRU layer's input (after the first",
+        "  LayerNorm); dropout_out: on the features the two heads read (after the",
+        "  last LayerNorm). Training only; not in the original (0), and the",
+        "  checkpoint does not depend on them",
         "average: keep an exponential moving average of the weights with this",
         "  decay (e.g. 0.999; 0: none; the first steps use (1+t)/(10+t) when smaller):",
         "  validation scores the averaged weights, keep chooses among them and",
@@ -96,6 +97,7 @@ enum TrainBuiltin {
     let average = try call.optionalDouble("average") { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1) (0: none)" }
     o.average = average.flatMap { $0 > 0 ? Float($0) : nil }
     o.dropoutOut = Float(try call.double("dropout_out", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
+    o.dropoutIn = Float(try call.double("dropout_in", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
     o.wCls = Float(try call.double("w_cls", default: 1) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
     o.wOff = Float(try call.double("w_off", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
     o.clip = Float(try call.double("clip", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
