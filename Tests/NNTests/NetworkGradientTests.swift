@@ -5,13 +5,13 @@ import Testing
 /// analytic gradient of every parameter agrees with central differences of the Double reference.
 @Suite struct NetworkGradientTests {
   static func tinySetup(layers: Int, dropout: Float, inputDropout: Float = 0,
-                        headDropout: Float = 0) -> (GRUNet, Workspace) {
+                        headDropout: Float = 0, weightDrop: Float = 0) -> (GRUNet, Workspace) {
     let V = 7, H = 5, T = 4, B = 3
     let m = GRUNet(config: GRUConfig(vocabSize: V, hidden: H, layers: layers, dropout: dropout),
                    vocab: ["<PAD>"] + (1..<V).map { "t\($0)" }, seed: 3)
     m.ensureTrainingState()
     let ws = Workspace(config: m.config, T: T, maxB: B, training: true, inputDropout: inputDropout,
-                       headDropout: headDropout)
+                       headDropout: headDropout, recurrentDropout: weightDrop)
     let seqs = [
       TokenSequence(ids: [3, 1, 4, 1, 5, 6], offsets: [0.5, 1, 0.25, 2.5, 0, 1.5]),
       TokenSequence(ids: [2, 6, 5], offsets: [0, 0.75, 3]),  // right-padded, target PAD
@@ -34,11 +34,13 @@ import Testing
       tgt: col(ws.tgtTok) { Double($0) }.map { $0.map { Int($0) } }, tgtOff: col(ws.tgtOff) { Double($0) })
   }
 
-  /// (layers, dropout between layers, input dropout, heads' dropout)
-  @Test(arguments: [(1, Float(0), Float(0), Float(0)), (2, 0, 0, 0), (2, 0.4, 0, 0), (1, 0, 0, 0.5),
-                    (2, 0.4, 0, 0.3), (1, 0, 0.5, 0), (2, 0.4, 0.3, 0.3)])
-  func wholeNetwork(layers: Int, dropout: Float, inDropout: Float, outDropout: Float) {
-    let (m, ws) = Self.tinySetup(layers: layers, dropout: dropout, inputDropout: inDropout, headDropout: outDropout)
+  /// (layers, dropout between layers, input dropout, heads' dropout, weight drop)
+  @Test(arguments: [(1, Float(0), Float(0), Float(0), Float(0)), (2, 0, 0, 0, 0), (2, 0.4, 0, 0, 0),
+                    (1, 0, 0, 0.5, 0), (2, 0.4, 0, 0.3, 0), (1, 0, 0.5, 0, 0), (1, 0, 0, 0, 0.5),
+                    (2, 0.4, 0.3, 0.3, 0.3)])
+  func wholeNetwork(layers: Int, dropout: Float, inDropout: Float, outDropout: Float, weightDrop: Float) {
+    let (m, ws) = Self.tinySetup(layers: layers, dropout: dropout, inputDropout: inDropout, headDropout: outDropout,
+                                 weightDrop: weightDrop)
     // setWindow needs B before forward; forward sets it.
     ws.forward(m, B: 3, dropout: true, seed: 77)
     let batch = Self.referenceBatch(ws)
@@ -58,8 +60,11 @@ import Testing
         guard q > 0, let r = ws.row(t: i / H / B, b: i / H % B) else { return 1 }
         return hashUniform(seed: ws.dropSeed(l), index: r * H + i % H) < q ? 0 : Double(1 / (1 - q))
       } : nil
+    let whhMask: ((Int, Int) -> Double)? = weightDrop > 0
+      ? { l, i in hashUniform(seed: ws.weightDropSeed(l), index: i) < weightDrop ? 0 : Double(1 / (1 - weightDrop)) }
+      : nil
     var ref = ReferenceGRUNet(m)
-    let r = ref.run(batch, smoothing: smoothing, wCls: wCls, wOff: wOff, dropMask: mask)
+    let r = ref.run(batch, smoothing: smoothing, wCls: wCls, wOff: wOff, dropMask: mask, whhMask: whhMask)
     #expect(abs(r.loss - fast) <= 1e-5 * max(1, abs(r.loss)), "fast \(fast) vs reference \(r.loss)")
     m.grads!.update(repeating: 0, count: m.parameterCount)
     ws.backward(m)
@@ -69,9 +74,9 @@ import Testing
       for i in t.offset..<(t.offset + t.count) {
         let old = ref.p[i]
         ref.p[i] = old + eps
-        let lp = ref.run(batch, smoothing: smoothing, wCls: wCls, wOff: wOff, dropMask: mask).loss
+        let lp = ref.run(batch, smoothing: smoothing, wCls: wCls, wOff: wOff, dropMask: mask, whhMask: whhMask).loss
         ref.p[i] = old - eps
-        let lm = ref.run(batch, smoothing: smoothing, wCls: wCls, wOff: wOff, dropMask: mask).loss
+        let lm = ref.run(batch, smoothing: smoothing, wCls: wCls, wOff: wOff, dropMask: mask, whhMask: whhMask).loss
         ref.p[i] = old
         let num = (lp - lm) / (2 * eps)
         let a = Double(m.grads![i])

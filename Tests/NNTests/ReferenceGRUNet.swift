@@ -32,9 +32,11 @@ struct ReferenceGRUNet {
 
   /// Logits [B][T][V], offsets [B][T] and the loss. `dropMask(l, i)` gives the multiplier for the
   /// input of layer l at time-major flat index i, l = 0 being the first layer's input (train's
-  /// dropout_in) and l = L the heads' input (nil: no dropout).
+  /// dropout_in) and l = L the heads' input (nil: no dropout). `whhMask(l, i)` multiplies element i
+  /// of layer l's `W_hh` (train's weight_drop; nil: none).
   func run(_ batch: Batch, smoothing: Double, wCls: Double, wOff: Double,
-           dropMask: ((Int, Int) -> Double)?) -> (loss: Double, logits: [[[Double]]], pred: [[Double]]) {
+           dropMask: ((Int, Int) -> Double)?, whhMask: ((Int, Int) -> Double)? = nil)
+    -> (loss: Double, logits: [[[Double]]], pred: [[Double]]) {
     let H = config.hidden, V = config.vocabSize, L = config.layers, B = batch.B, T = batch.T
     var logitsAll = [[[Double]]](repeating: [], count: B)
     var predAll = [[Double]](repeating: [], count: B)
@@ -52,7 +54,10 @@ struct ReferenceGRUNet {
           let g = layout.gru[l]
           func lin(_ w: Int, _ bias: Int, _ v: [Double], _ row: Int) -> Double {
             var s = p[bias + row]
-            for k in 0..<H { s += p[w + row * H + k] * v[k] }
+            for k in 0..<H {
+              let m = w == g.whh ? whhMask?(l, row * H + k) ?? 1 : 1
+              s += p[w + row * H + k] * m * v[k]
+            }
             return s
           }
           let hp = hs[l]

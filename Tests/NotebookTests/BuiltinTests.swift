@@ -232,7 +232,7 @@ final class Flag: @unchecked Sendable {
     #expect(bad.error?.range.start.column == 42)
   }
 
-  @Test func trainTakesDropoutInOutAndAverage() throws {
+  @Test func trainTakesDropoutsAndAverage() throws {
     let dir = try TestSupport.tempFolder()
     defer { TestSupport.cleanup(dir) }
     try TestSupport.writeSongs(into: dir)
@@ -244,12 +244,15 @@ final class Flag: @unchecked Sendable {
       b = train(s, \(args))
       c = train(s, \(args), average: 0)
       d = train(s, \(args), dropout_in: 0.3)
-      print(a.valid_loss != b.valid_loss, b.valid_loss == c.valid_loss, d.valid_loss != b.valid_loss)
+      e = train(s, \(args), weight_drop: 0.3)
+      print(a.valid_loss != b.valid_loss, b.valid_loss == c.valid_loss, d.valid_loss != b.valid_loss,
+            e.valid_loss != b.valid_loss, e.valid_loss != d.valid_loss)
       """)
     #expect(ok.error == nil)
-    #expect(ok.output.contains("true true true"))
+    #expect(ok.output.contains("true true true true true"))
     for (call, column) in [("train(s, hidden: 8, steps: 1, dropout_out: 1)", 44),
                            ("train(s, hidden: 8, steps: 1, dropout_in: 1.5)", 43),
+                           ("train(s, hidden: 8, steps: 1, weight_drop: 1)", 44),
                            ("train(s, hidden: 8, steps: 1, average: -0.5)", 40)] {
       let bad = i.run(call)
       #expect(bad.error?.message.contains("must be in") == true, "\(call)")

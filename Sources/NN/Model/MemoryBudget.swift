@@ -127,7 +127,7 @@ public enum MemoryBudget {
     let forward = Size.of([4, H]) + Size.of([5, L, H]) + Size.of([V]) + Size(8)
     let extra = training ? Size.of([max(L - 1, 0) + 2, H]) + Size.of([6, H]) + Size(1) : .zero
     let perRow = (forward + extra) * 4 + Size(3 * 8 + 1)
-    let packed = Size.of([L, 3, H, H, 4])
+    let packed = Size.of([L, 3, H, H, 4]) + (training ? Size.of([L + 1, 3, H, H, 4]) : .zero)  // + weight drop
     return Size.of([T, B]) * (perRow.bytes ?? -1) + packed
   }
 

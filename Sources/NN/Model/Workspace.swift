@@ -31,6 +31,11 @@ final class Workspace {
   /// Training-only dropout that is not part of the original model (train's `dropout_in` and
   /// `dropout_out`): on the first GRU layer's input and on the features the heads read.
   let inputDropout: Float, headDropout: Float
+  /// DropConnect on each layer's `W_hh` (train's `weight_drop`, AWD-LSTM's weight-dropped RNN): one mask
+  /// per layer and forward, shared by every row and time step. `whhDropped[l]` is the masked `W_hh` the
+  /// last forward used, `dWhhDropped` the scratch of its gradient (training workspaces with it only).
+  let recurrentDropout: Float
+  let whhDropped: [UnsafeMutablePointer<Float>], dWhhDropped: UnsafeMutablePointer<Float>?
   let meanE: UnsafeMutablePointer<Float>, rstdE: UnsafeMutablePointer<Float>
   let logits: UnsafeMutablePointer<Float>, pred: UnsafeMutablePointer<Float>
   // loss rows
@@ -59,14 +64,18 @@ final class Workspace {
   private var usedDropout = false
   /// The last forward applied `inputDropout` (layer 0 reads `xd`) and `headDropout` (the heads read `yd`).
   private var usedInputDropout = false, usedHeadDropout = false
+  /// The last forward used `whhDropped` (`recurrentDropout`).
+  private var usedRecurrentDropout = false
 
   /// `inputDropout` and `headDropout` are the rates of the training-only dropouts (0: none, and no
   /// buffer); an evaluation workspace (`training` false) has neither.
-  init(config: GRUConfig, T: Int, maxB: Int, training: Bool, inputDropout: Float = 0, headDropout: Float = 0) {
-    precondition(inputDropout >= 0 && inputDropout < 1 && headDropout >= 0 && headDropout < 1)
+  init(config: GRUConfig, T: Int, maxB: Int, training: Bool, inputDropout: Float = 0, headDropout: Float = 0,
+       recurrentDropout: Float = 0) {
+    precondition([inputDropout, headDropout, recurrentDropout].allSatisfy { $0 >= 0 && $0 < 1 })
     self.T = T; self.maxB = maxB; self.training = training
     self.inputDropout = training ? inputDropout : 0
     self.headDropout = training ? headDropout : 0
+    self.recurrentDropout = training ? recurrentDropout : 0
     H = config.hidden; V = config.vocabSize; L = config.layers
     let N = T * maxB, H = self.H, V = self.V, L = self.L
     var list: [UnsafeMutableRawPointer] = []
@@ -102,6 +111,8 @@ final class Workspace {
     }
     xd = self.inputDropout > 0 ? f(N * H) : nil
     yd = self.headDropout > 0 ? f(N * H) : nil
+    whhDropped = self.recurrentDropout > 0 ? (0..<L).map { _ in f(3 * H * H) } : []
+    dWhhDropped = self.recurrentDropout > 0 ? f(3 * H * H) : nil
     allocations = list
     windows = Array(repeating: nil, count: maxB)
     recurrent = (0..<L).map { _ in GRURecurrentWeights(H: H, training: training) }
@@ -166,6 +177,7 @@ final class Workspace {
     usedDropout = dropout && m.config.dropout > 0 && L > 1 && !drop.isEmpty
     usedInputDropout = dropout && xd != nil
     usedHeadDropout = dropout && yd != nil
+    usedRecurrentDropout = dropout && !whhDropped.isEmpty
     dropoutSeed = seed
     StepProfile.measure("fwd embed+norm") {
       EmbeddingLayer.forward(out: x0, tok: inTok, offset: inOff, emb: P + lay.emb, offW: P + lay.offW,
@@ -182,10 +194,11 @@ final class Workspace {
                              seed: dropSeed(l))
       }
       let g = lay.gru[l]
-      recurrent[l].pack(wih: P + g.wih, whh: P + g.whh)
+      let whh = recurrentWeights(l, P + g.whh)
+      recurrent[l].pack(wih: P + g.wih, whh: whh)
       StepProfile.measure("fwd gru \(l)") {
         GRULayer.forward(hout: h[l], gates: gates[l], hn: hn[l], x: layerInput(l), h0: nil,
-                         wih: P + g.wih, whh: P + g.whh, bih: P + g.bih, bhh: P + g.bhh, steps: steps, H: H,
+                         wih: P + g.wih, whh: whh, bih: P + g.bih, bhh: P + g.bhh, steps: steps, H: H,
                          weights: recurrent[l])
       }
     }
@@ -202,6 +215,17 @@ final class Workspace {
       OffsetHead.forward(pred: pred, y: z, w: P + lay.offHead, N: N, H: H)
     }
   }
+
+  /// Layer `l`'s `W_hh` as the forward uses it: the model's, or (`recurrentDropout`) a masked copy in
+  /// `whhDropped[l]`, made here.
+  private func recurrentWeights(_ l: Int, _ whh: UnsafePointer<Float>) -> UnsafePointer<Float> {
+    guard usedRecurrentDropout else { return whh }
+    DropoutLayer.forward(out: whhDropped[l], x: whh, n: 3 * H * H, p: recurrentDropout, seed: weightDropSeed(l))
+    return UnsafePointer(whhDropped[l])
+  }
+
+  /// Seed of layer `l`'s `W_hh` mask (`recurrentDropout`) for the current forward.
+  func weightDropSeed(_ l: Int) -> UInt64 { dropSeed(L + 1 + l) }
 
   /// Seed of the dropout mask in front of GRU layer `l` (0: the input dropout; `L`: the heads') for
   /// the current forward.
@@ -242,10 +266,17 @@ final class Workspace {
     for l in stride(from: L - 1, through: 0, by: -1) {
       let g = lay.gru[l]
       StepProfile.measure("bwd gru \(l)") {
-        GRULayer.backward(dx: other, dwih: G + g.wih, dwhh: G + g.whh, dbih: G + g.bih, dbhh: G + g.bhh,
+        // With DropConnect the gradient is that of the masked copy, masked: dW = mask · dW' / (1-p).
+        let dwhh = usedRecurrentDropout ? dWhhDropped! : G + g.whh
+        if usedRecurrentDropout { dwhh.update(repeating: 0, count: 3 * H * H) }
+        GRULayer.backward(dx: other, dwih: G + g.wih, dwhh: dwhh, dbih: G + g.bih, dbhh: G + g.bhh,
                           dhout: cur, x: layerInput(l), hout: h[l], gates: gates[l], hn: hn[l],
-                          wih: P + g.wih, whh: P + g.whh, dG: dG, dHN: dHN, steps: steps, H: H,
-                          weights: recurrent[l])
+                          wih: P + g.wih, whh: usedRecurrentDropout ? whhDropped[l] : P + g.whh, dG: dG, dHN: dHN,
+                          steps: steps, H: H, weights: recurrent[l])
+        if usedRecurrentDropout {
+          DropoutLayer.backward(d: dwhh, n: 3 * H * H, p: recurrentDropout, seed: weightDropSeed(l))
+          VectorMath.axpy(1, dwhh, G + g.whh, count: 3 * H * H)
+        }
       }
       if l > 0 && usedDropout {
         DropoutLayer.backward(d: other, n: N * H, p: m.config.dropout, seed: dropSeed(l))

@@ -17,6 +17,9 @@ public struct TrainOptions: Sendable {
   /// Dropout on the first GRU layer's input (after the first LayerNorm), in training only. Not in the
   /// original (0 there); a checkpoint does not depend on it.
   public var dropoutIn: Float = 0
+  /// DropConnect on the recurrent weights `W_hh` (AWD-LSTM's weight drop): each step masks every layer's
+  /// `W_hh` once (all rows and time steps share the mask), in training only. Not in the original (0 there).
+  public var weightDrop: Float = 0
   public var wCls: Float = 1
   public var wOff: Float = 10
   /// Global gradient-norm clip (applied before Adam); 0 or less disables.

@@ -63,6 +63,7 @@ public enum Trainer {
     guard o.smoothing >= 0 && o.smoothing < 1 else { throw NNError.invalidInput("smoothing must be in [0, 1)") }
     guard o.dropoutOut >= 0 && o.dropoutOut < 1 else { throw NNError.invalidInput("dropout_out must be in [0, 1)") }
     guard o.dropoutIn >= 0 && o.dropoutIn < 1 else { throw NNError.invalidInput("dropout_in must be in [0, 1)") }
+    guard o.weightDrop >= 0 && o.weightDrop < 1 else { throw NNError.invalidInput("weight_drop must be in [0, 1)") }
     guard !o.clip.isNaN else { throw NNError.invalidInput("clip must be a number (0 or less: no clipping)") }
     if let e = o.evalEvery, e < 1 { throw NNError.invalidInput("evalEvery must be at least 1") }
     try validate(data, vocabSize: model.config.vocabSize)
@@ -107,7 +108,7 @@ public enum Trainer {
 
     model.ensureTrainingState()
     let ws = Workspace(config: model.config, T: o.seq, maxB: o.batch, training: true,
-                       inputDropout: o.dropoutIn, headDropout: o.dropoutOut)
+                       inputDropout: o.dropoutIn, headDropout: o.dropoutOut, recurrentDropout: o.weightDrop)
     var s0 = o.seed ^ (UInt64(model.history.steps) &* 0x2545_F491_4F6C_DD1D)
     var rng = SeededRNG(seed: splitMix64(&s0))
     var hyper = Adam.Hyper(lr: o.lr, weightDecay: o.weightDecay)

@@ -7,7 +7,7 @@ enum TrainBuiltin {
   static let architectureLabels = ["hidden", "layers", "dropout"]
   static let optionLabels = ["epochs", "steps", "batch", "seq", "lr", "weight_decay", "smoothing", "w_cls",
                              "w_off", "clip", "valid", "seed", "threads", "coef", "keep", "patience",
-                             "lr_decay", "lr_patience", "transpose", "dropout_in", "dropout_out", "average", "eval_every", "unknown"]
+                             "lr_decay", "lr_patience", "transpose", "dropout_in", "dropout_out", "weight_drop", "average", "eval_every", "unknown"]
 
   static var builtin: Builtin {
     Builtin(
@@ -16,7 +16,7 @@ enum TrainBuiltin {
         + "      seq: 256, lr: 1e-3, weight_decay: 1e-4, smoothing: 0, w_cls: 1, w_off: 10, clip: 10,\n"
         + "      valid: 0.1, seed: …, threads: 2, coef: 1000, keep: \"best\", patience: none,\n"
         + "      lr_decay: none, lr_patience: 2, transpose: 0, dropout_in: 0, dropout_out: 0,\n"
-        + "      average: none, eval_every: steps/40)\n"
+        + "      weight_drop: 0, average: none, eval_every: steps/40)\n"
         + "train(model, dataset, ..., unknown: \"error\") continues training a model",
       summary: "trains a GRU model on a dataset (the original's config names)",
       details: [
@@ -43,8 +43,9 @@ enum TrainBuiltin {
         "  token the vocabulary lacks is left out. Validation is not transposed.",
         "dropout_in: dropout on the first GRU layer's input (after the first",
         "  LayerNorm); dropout_out: on the features the two heads read (after the",
-        "  last LayerNorm). Training only; not in the original (0), and the",
-        "  checkpoint does not depend on them",
+        "  last LayerNorm); weight_drop: DropConnect on each GRU layer's W_hh",
+        "  (one mask per step, as AWD-LSTM). Training only; not in the original",
+        "  (0), and the checkpoint does not depend on them",
         "average: keep an exponential moving average of the weights with this",
         "  decay (e.g. 0.999; 0: none; the first steps use (1+t)/(10+t) when smaller):",
         "  validation scores the averaged weights, keep chooses among them and",
@@ -98,6 +99,7 @@ enum TrainBuiltin {
     o.average = average.flatMap { $0 > 0 ? Float($0) : nil }
     o.dropoutOut = Float(try call.double("dropout_out", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
     o.dropoutIn = Float(try call.double("dropout_in", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
+    o.weightDrop = Float(try call.double("weight_drop", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
     o.wCls = Float(try call.double("w_cls", default: 1) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
     o.wOff = Float(try call.double("w_off", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
     o.clip = Float(try call.double("clip", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
