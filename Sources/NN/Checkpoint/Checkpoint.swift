@@ -180,7 +180,11 @@ public enum Checkpoint {
                                                               nan: "nan")
     do {
       let config = try JSONSerialization.data(withJSONObject: cfg, options: [.sortedKeys])
-      let history = try enc.encode(model.history)
+      // The training speed is a clock reading, not a result: it is not saved (0), so the same training
+      // saves the same bytes and a notebook's `--check` can compare checkpoints byte for byte.
+      var saved = model.history
+      saved.tokensPerSecond = 0
+      let history = try enc.encode(saved)
       return [
         "format": format,
         "vocab": "[" + model.vocab.map(SafeTensors.jsonString).joined(separator: ",") + "]",
