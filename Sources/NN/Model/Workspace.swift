@@ -67,8 +67,8 @@ final class Workspace {
   /// The last forward used `whhDropped` (`recurrentDropout`).
   private var usedRecurrentDropout = false
 
-  /// `inputDropout` and `headDropout` are the rates of the training-only dropouts (0: none, and no
-  /// buffer); an evaluation workspace (`training` false) has neither.
+  /// `inputDropout`, `headDropout` and `recurrentDropout` are the rates of the training-only dropouts (0:
+  /// none, and no buffer); an evaluation workspace (`training` false) has none of them.
   init(config: GRUConfig, T: Int, maxB: Int, training: Bool, inputDropout: Float = 0, headDropout: Float = 0,
        recurrentDropout: Float = 0) {
     precondition([inputDropout, headDropout, recurrentDropout].allSatisfy { $0 >= 0 && $0 < 1 })

@@ -61,9 +61,10 @@ public enum Trainer {
       throw NNError.invalidInput("\(name) must be a finite number >= 0, got \(x)")
     }
     guard o.smoothing >= 0 && o.smoothing < 1 else { throw NNError.invalidInput("smoothing must be in [0, 1)") }
-    guard o.dropoutOut >= 0 && o.dropoutOut < 1 else { throw NNError.invalidInput("dropout_out must be in [0, 1)") }
-    guard o.dropoutIn >= 0 && o.dropoutIn < 1 else { throw NNError.invalidInput("dropout_in must be in [0, 1)") }
-    guard o.weightDrop >= 0 && o.weightDrop < 1 else { throw NNError.invalidInput("weight_drop must be in [0, 1)") }
+    for (name, p) in [("dropout_out", o.dropoutOut), ("dropout_in", o.dropoutIn), ("weight_drop", o.weightDrop)]
+    where !(p >= 0 && p < 1) {
+      throw NNError.invalidInput("\(name) must be in [0, 1)")
+    }
     guard !o.clip.isNaN else { throw NNError.invalidInput("clip must be a number (0 or less: no clipping)") }
     if let e = o.evalEvery, e < 1 { throw NNError.invalidInput("evalEvery must be at least 1") }
     try validate(data, vocabSize: model.config.vocabSize)

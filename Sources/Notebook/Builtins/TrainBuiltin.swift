@@ -97,9 +97,12 @@ enum TrainBuiltin {
     o.smoothing = Float(try call.double("smoothing", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
     let average = try call.optionalDouble("average") { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1) (0: none)" }
     o.average = average.flatMap { $0 > 0 ? Float($0) : nil }
-    o.dropoutOut = Float(try call.double("dropout_out", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
-    o.dropoutIn = Float(try call.double("dropout_in", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
-    o.weightDrop = Float(try call.double("weight_drop", default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
+    func rate(_ label: String) throws -> Float {
+      Float(try call.double(label, default: 0) { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" })
+    }
+    o.dropoutOut = try rate("dropout_out")
+    o.dropoutIn = try rate("dropout_in")
+    o.weightDrop = try rate("weight_drop")
     o.wCls = Float(try call.double("w_cls", default: 1) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
     o.wOff = Float(try call.double("w_off", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
     o.clip = Float(try call.double("clip", default: 10) { $0 >= 0 && $0.isFinite ? nil : "must be >= 0" })
